@@ -32,7 +32,7 @@ RESULTS_DIR = (REPO_ROOT/'nbs'/'results') if REPO_ROOT else Path('results')
 # %% ../nbs/00_core.ipynb #c007
 _floats, _ints, _strs = 'float_list', 'int_list', 'str_list'
 SCHEMA = dict(
-    seeds=_ints, valid_size=int,
+    seeds=_ints, valid_size=int, test_limit=int,
     feature_spec=str, feature_size=int, feature_batch_size=int,
     svm_kernels=_strs, svm_C=_floats, svm_gamma=_floats, svm_cv=int, svm_calibration=str,
     lrs=_floats, lr=float, beta1=float, beta2=float, batch_size=int, nz=int, iterations=int,

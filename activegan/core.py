@@ -178,9 +178,12 @@ def manifest(command=None, config=None, seed=None, wall_time=None, device=None, 
     "Provenance of a result: command, config, seed, commit, device, versions, wall time."
     import sklearn
     status = _git('status', '--porcelain', '--untracked-files=no')
+    # a copy of the tree without .git (e.g. on a remote GPU machine) names its commit in ACTIVEGAN_COMMIT
+    commit = _git('rev-parse', 'HEAD') or os.environ.get('ACTIVEGAN_COMMIT')
+    dirty = bool(status) if status is not None else ({'0': False, '1': True}.get(os.environ.get('ACTIVEGAN_DIRTY', '')))
     return dict(command=command if command is not None else ' '.join(sys.argv),
                 config=dict(config) if config is not None else None, seed=seed,
-                commit=_git('rev-parse', 'HEAD'), dirty=bool(status) if status is not None else None,
+                commit=commit, dirty=dirty,
                 device=device_name(device), host=socket.gethostname(),
                 versions=dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
                               sklearn=sklearn.__version__),

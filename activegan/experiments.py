@@ -20,11 +20,12 @@ from .features import FeatureExtractor
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'extractor', 'split_features', 'baseline_cell', 'feature_search', 'Cell', 'run_cells', 'mean_ci',
-           'load_results', 'parse_overrides', 'main', 'table1_cells', 'table1_markdown']
+__all__ = ['METHODS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell', 'run_one',
+           'run_cells', 'mean_ci', 'load_results', 'parse_overrides', 'main', 'table1_cells', 'table1_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c005
 _EXTRACTORS: dict = {}
+_WEIGHTS_SHA: dict = {}
 
 def extractor(spec: str, size: int, device=None) -> FeatureExtractor:
     "A FeatureExtractor, built once per (spec, size, device) in this process."
@@ -32,32 +33,40 @@ def extractor(spec: str, size: int, device=None) -> FeatureExtractor:
     if key not in _EXTRACTORS: _EXTRACTORS[key] = FeatureExtractor(spec=spec, size=int(size), device=get_device(device))
     return _EXTRACTORS[key]
 
+def weights_sha256() -> str:
+    "SHA-256 of the VGG-16 weights in use (computed once per process; no model is built)."
+    from activegan.features import vgg16_weights_path
+    from activegan.core import sha256_file
+    p = vgg16_weights_path()
+    if p not in _WEIGHTS_SHA: _WEIGHTS_SHA[p] = sha256_file(p)
+    return _WEIGHTS_SHA[p]
+
 def split_features(dataset: str, split: str, cfg, idx=None, root=None, device=None, limit: int|None = None):
     "(features, labels) of `split` (optionally the rows `idx`, or the first `limit`), cached on disk."
-    fx = extractor(cfg.feature_spec, cfg.feature_size, device)
     ds = load_dataset(dataset, split, root=root)
     if idx is None and limit: idx = np.arange(min(int(limit), len(ds)))
     sel = np.arange(len(ds)) if idx is None else np.asarray(idx)
     h = hashlib.sha1(sel.astype(np.int64).tobytes()).hexdigest()[:12]
-    f = cache_dir('features')/f"{dataset}_{split}_{cfg.feature_spec}_{cfg.feature_size}_{fx.weights_sha256[:12]}_{h}.npy"
+    f = cache_dir('features')/f"{dataset}_{split}_{cfg.feature_spec}_{cfg.feature_size}_{weights_sha256()[:12]}_{h}.npy"
     if f.exists(): X = np.load(f)
     else:
-        X = fx.extract(ds.x[sel], batch_size=cfg.feature_batch_size)
-        tmp = f.with_suffix('.tmp.npy'); np.save(tmp, X); os.replace(tmp, f)
+        X = extractor(cfg.feature_spec, cfg.feature_size, device).extract(ds.x[sel], batch_size=cfg.feature_batch_size)
+        tmp = f.with_name(f.stem + f'.{os.getpid()}.tmp.npy'); np.save(tmp, X); os.replace(tmp, f)
     return X, ds.y[sel]
 
 # %% ../nbs/09_experiments.ipynb #c007
-def baseline_cell(dataset: str, n: int, seed: int, cfg, root=None, device=None) -> dict:
+def baseline_cell(dataset: str, n: int, seed: int, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     "Train the SVM on a labeled subset of size n (seeded) and score it on the test set: one Baseline cell of Table 1."
     train = load_dataset(dataset, 'train', root=root)
     idx = labeled_subset(train.y, n, seed)
     X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=device)
     X_t, y_t = split_features(dataset, 'test', cfg, root=root, device=device, limit=cfg.get('test_limit') or None)
-    svm = fit_svm(X_l, y_l, cfg, seed=seed)
+    svm = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)
     pred = svm.predict(X_t)
     return dict(f1=f_score(y_t, pred), per_class=per_class_f_score(y_t, pred), best_params=svm.best_params,
                 n_train=int(len(y_l)), n_test=int(len(y_t)), lossy=bool(train.lossy), data_source=train.source,
-                feature_spec=cfg.feature_spec, feature_size=cfg.feature_size, svm_fit_s=svm.info.get('fit_time_s'))
+                feature_spec=cfg.feature_spec, feature_size=cfg.feature_size, weights_sha256=weights_sha256(),
+                svm_fit_s=svm.info.get('fit_time_s'))
 
 # %% ../nbs/09_experiments.ipynb #c010
 def feature_search(dataset: str, specs, sizes, n: int, seed: int = 0, cfg=None, root=None, device=None,
@@ -116,30 +125,53 @@ class Cell:
         return Path(results_dir or RESULTS_DIR)/group/f"{self.key}.json"
 
 # %% ../nbs/09_experiments.ipynb #c015
-_RUNNERS = {'baseline': lambda cell, cfg, root, device: baseline_cell(cell.dataset, cell.n, cell.seed, cfg, root, device)}
+_RUNNERS = {'baseline': lambda cell, cfg, root, device, n_jobs: baseline_cell(cell.dataset, cell.n, cell.seed, cfg, root, device, n_jobs)}
 
-def run_cells(cells, results_dir=None, group='table1', root=None, device=None, force=False, command=None) -> list[dict]:
-    "Run each cell not already finished (its result file exists), writing its result and manifest atomically."
-    out = []
-    bar = progress(cells, desc=group)
-    for cell in bar:
-        path = cell.path(results_dir, group)
-        if path.exists() and not force:
-            out.append(read_result(path)); continue
-        if cell.method not in _RUNNERS:
-            raise NotImplementedError(f"method {cell.method!r} is not wired into the runner yet; run 'baseline'")
-        bar.set_postfix_str(cell.key)
-        cfg = cell.config()
-        seed_everything(cell.seed)
-        t0 = time.perf_counter()
-        res = _RUNNERS[cell.method](cell, cfg, root, device)
-        res.update(dataset=cell.dataset, n=cell.n, method=cell.method, seed=cell.seed, preset=cell.preset, key=cell.key)
-        m = manifest(command=command, config=cfg, seed=cell.seed, wall_time=time.perf_counter() - t0, device=device)
-        write_result(path, res, m)
-        out.append(read_result(path))
-    return out
+def _prepare_baseline(cell, cfg, root, device):
+    "Extract (and cache) the features a baseline cell needs, so that parallel workers only read them."
+    train = load_dataset(cell.dataset, 'train', root=root)
+    split_features(cell.dataset, 'train', cfg, idx=labeled_subset(train.y, cell.n, cell.seed), root=root, device=device)
+    split_features(cell.dataset, 'test', cfg, root=root, device=device, limit=cfg.get('test_limit') or None)
 
-# %% ../nbs/09_experiments.ipynb #c019
+def run_one(cell: Cell, results_dir=None, group='table1', root=None, device=None, command=None, n_jobs: int = -1) -> dict:
+    "Run one cell and write its result file with its manifest (atomically)."
+    if cell.method not in _RUNNERS:
+        raise NotImplementedError(f"method {cell.method!r} is not wired into the runner yet; run 'baseline'")
+    cfg = cell.config()
+    seed_everything(cell.seed)
+    t0 = time.perf_counter()
+    res = _RUNNERS[cell.method](cell, cfg, root, device, n_jobs)
+    res.update(dataset=cell.dataset, n=cell.n, method=cell.method, seed=cell.seed, preset=cell.preset, key=cell.key)
+    m = manifest(command=command, config=cfg, seed=cell.seed, wall_time=time.perf_counter() - t0, device=device)
+    path = cell.path(results_dir, group)
+    write_result(path, res, m)
+    return read_result(path)
+
+def _run_cell_dict(d: dict, *args):
+    "Worker entry point: rebuild the Cell from a plain dict (picklable across processes) and run it."
+    return run_one(Cell(**d), *args)
+
+def run_cells(cells, results_dir=None, group='table1', root=None, device=None, force=False, command=None,
+              jobs: int = 1) -> list[dict]:
+    """Run each cell not already finished (its result file exists), writing its result and manifest atomically.
+    `jobs > 1`: features are extracted first in this process (GPU), then cells run in `jobs` worker processes,
+    each fitting its SVMs on its share of the CPU cores."""
+    todo = [c for c in cells if force or not c.path(results_dir, group).exists()]
+    if jobs > 1 and len(todo) > 1:
+        import concurrent.futures as cf, multiprocessing as mp
+        for c in progress(todo, desc='features'): _prepare_baseline(c, c.config(), root, device)
+        per = max(1, (os.cpu_count() or 1) // jobs)
+        with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
+            # submit the package's functions by name (not objects defined in a notebook's __main__)
+            from activegan import experiments as _pkg
+            futs = {ex.submit(_pkg._run_cell_dict, asdict(c), results_dir, group, root, device, command, per): c for c in todo}
+            for f in progress(cf.as_completed(futs), total=len(futs), desc=group):
+                r = f.result()['result']; print(f"{r['key']}: F1 {r['f1']:.2f}", flush=True)
+    else:
+        for c in progress(todo, desc=group): run_one(c, results_dir, group, root, device, command)
+    return [read_result(c.path(results_dir, group)) for c in cells]
+
+# %% ../nbs/09_experiments.ipynb #c021
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
     "Mean and half-width of the t-based confidence interval (half-width nan for fewer than 2 values)."
     from scipy import stats
@@ -158,7 +190,7 @@ def load_results(results_dir=None, group: str = 'table1') -> list[dict]:
                      'device': r['manifest'].get('device'), 'wall_time_s': r['manifest'].get('wall_time_s')})
     return rows
 
-# %% ../nbs/09_experiments.ipynb #c022
+# %% ../nbs/09_experiments.ipynb #c024
 def _parser():
     ap = argparse.ArgumentParser(prog='activegan-run', description="Run parts of the ActiveGAN reproduction; finished cells are skipped.")
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -172,6 +204,7 @@ def _parser():
         p.add_argument('--root', default=None, help="data root (default: env ACTIVEGAN_DATA or ../shared/data)")
         p.add_argument('--device', default=None)
         p.add_argument('--force', action='store_true', help="recompute finished cells")
+        p.add_argument('--jobs', type=int, default=1, help="cells fitted in parallel worker processes (CPU-bound SVM fits)")
         p.add_argument('--set', nargs='+', default=[], metavar='KEY=VALUE',
                        help="override settings.ini values, e.g. --set feature_spec=conv5_3_avg feature_size=224")
         if name == 'features':
@@ -202,7 +235,7 @@ def main(argv=None):
             for n in (a.n or cfg.n_values):
                 for s in (a.seeds if a.seeds is not None else cfg.seeds):
                     cells.append(Cell(ds, n, 'baseline', s, preset=a.preset, overrides=ov))
-        for r in run_cells(cells, a.results_dir, root=a.root, device=a.device, force=a.force, command=command):
+        for r in run_cells(cells, a.results_dir, root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
             print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
     elif a.cmd == 'features':
         for ds in a.dataset:
@@ -217,7 +250,7 @@ def main(argv=None):
             for r in rows: print(f"{ds} {r['spec']:>40s} {r['size']:4d}px  valid F1 {r['valid_f1']:.2f}")
     return 0
 
-# %% ../nbs/09_experiments.ipynb #c025
+# %% ../nbs/09_experiments.ipynb #c027
 _METHOD_NAMES = {'baseline': 'Baseline (SVM)', 'acgan': 'AC-GAN', 'acgan_f': 'AC-GAN+F', 'activegan': 'ActiveGAN'}
 _PAPER_KEYS = {'baseline': 'paper_baseline', 'acgan': 'paper_acgan', 'acgan_f': 'paper_acgan_f', 'activegan': 'paper_activegan'}
 _DS_NAMES = {'mnist': 'MNIST', 'fashion_mnist': 'F-MNIST', 'cifar10': 'CIFAR-10', 'tiny_imagenet': 'Tiny-ImageNet'}

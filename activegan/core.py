@@ -165,7 +165,8 @@ def sha256_file(path, chunk=1 << 20) -> str:
 # %% ../nbs/00_core.ipynb #c025
 def _git(*args) -> str|None:
     try:
-        return subprocess.run(['git', *args], cwd=REPO_ROOT or '.', capture_output=True, text=True, timeout=10).stdout.strip() or None
+        r = subprocess.run(['git', *args], cwd=REPO_ROOT or '.', capture_output=True, text=True, timeout=10)
+        return (r.stdout.strip() or None) if r.returncode == 0 else None
     except Exception: return None
 
 def device_name(device=None) -> str:
@@ -179,7 +180,7 @@ def manifest(command=None, config=None, seed=None, wall_time=None, device=None, 
     import sklearn
     status = _git('status', '--porcelain', '--untracked-files=no')
     # a copy of the tree without .git (e.g. on a remote GPU machine) names its commit in ACTIVEGAN_COMMIT
-    commit = _git('rev-parse', 'HEAD') or os.environ.get('ACTIVEGAN_COMMIT')
+    commit = _git('rev-parse', '--verify', 'HEAD') or os.environ.get('ACTIVEGAN_COMMIT')
     dirty = bool(status) if status is not None else ({'0': False, '1': True}.get(os.environ.get('ACTIVEGAN_DIRTY', '')))
     return dict(command=command if command is not None else ' '.join(sys.argv),
                 config=dict(config) if config is not None else None, seed=seed,

@@ -69,23 +69,31 @@ def baseline_cell(dataset: str, n: int, seed: int, cfg, root=None, device=None, 
                 svm_fit_s=svm.info.get('fit_time_s'))
 
 # %% ../nbs/09_experiments.ipynb #c010
+def _score_spec(dataset, c, idx, root, valid_limit, seed, n_jobs):
+    X_l, y_l = split_features(dataset, 'train', c, idx=idx, root=root)
+    X_v, y_v = split_features(dataset, 'valid', c, root=root, limit=valid_limit)
+    t0 = time.perf_counter()
+    svm = fit_svm(X_l, y_l, c, seed=seed, n_jobs=n_jobs)
+    return dict(spec=c.feature_spec, size=int(c.feature_size), dim=int(X_l.shape[1]), valid_f1=f_score(y_v, svm.predict(X_v)),
+                cv_f1=svm.best_params['cv_f1'], best_params=svm.best_params, svm_seconds=time.perf_counter() - t0)
+
 def feature_search(dataset: str, specs, sizes, n: int, seed: int = 0, cfg=None, root=None, device=None,
-                   valid_limit: int|None = None) -> list[dict]:
-    "Validation macro-F1 of an SVM on S_l for each (spec, size): the feature choice, made without the test set."
+                   valid_limit: int|None = None, jobs: int = 1) -> list[dict]:
+    """Validation macro-F1 of an SVM on S_l for each (spec, size): the feature choice, made without the test set.
+    Features are extracted first (GPU); the SVM fits then run in `jobs` parallel processes."""
     cfg = cfg or load_config(dataset)
     train = load_dataset(dataset, 'train', root=root)
     idx = labeled_subset(train.y, n, seed)
-    rows = []
-    for size in sizes:
-        for spec in specs:
-            c = cfg.updated(feature_spec=spec, feature_size=int(size))
-            t0 = time.perf_counter()
-            X_l, y_l = split_features(dataset, 'train', c, idx=idx, root=root, device=device)
-            X_v, y_v = split_features(dataset, 'valid', c, root=root, device=device, limit=valid_limit)
-            svm = fit_svm(X_l, y_l, c, seed=seed)
-            rows.append(dict(spec=spec, size=int(size), dim=int(X_l.shape[1]), valid_f1=f_score(y_v, svm.predict(X_v)),
-                             cv_f1=svm.best_params['cv_f1'], best_params=svm.best_params,
-                             seconds=time.perf_counter() - t0))
+    combos = [cfg.updated(feature_spec=spec, feature_size=int(size)) for size in sizes for spec in specs]
+    for c in progress(combos, desc='features'):
+        split_features(dataset, 'train', c, idx=idx, root=root, device=device)
+        split_features(dataset, 'valid', c, root=root, device=device, limit=valid_limit)
+    if jobs > 1:
+        from joblib import Parallel, delayed
+        per = max(1, (os.cpu_count() or 1) // jobs)
+        rows = Parallel(n_jobs=jobs)(delayed(_score_spec)(dataset, c, idx, root, valid_limit, seed, per) for c in combos)
+    else:
+        rows = [_score_spec(dataset, c, idx, root, valid_limit, seed, -1) for c in combos]
     return sorted(rows, key=lambda r: -r['valid_f1'])
 
 # %% ../nbs/09_experiments.ipynb #c013
@@ -242,7 +250,7 @@ def main(argv=None):
             cfg = load_config(ds, a.preset, **ov)
             n = (a.n or cfg.n_values)[0]; seed = (a.seeds or [0])[0]
             t0 = time.perf_counter()
-            rows = feature_search(ds, a.specs, a.sizes, n, seed, cfg, a.root, a.device, a.valid_limit)
+            rows = feature_search(ds, a.specs, a.sizes, n, seed, cfg, a.root, a.device, a.valid_limit, a.jobs)
             tag = '' if a.preset is None else f"_{a.preset}"
             path = Path(a.results_dir or RESULTS_DIR)/'features'/f"{ds}{tag}.json"
             write_result(path, dict(dataset=ds, n=n, seed=seed, rows=rows, best=rows[0]),

@@ -30,6 +30,12 @@ RESULTS_DIR = (REPO_ROOT/'nbs'/'results') if REPO_ROOT else Path('results')
 
 # %% ../nbs/00_core.ipynb #c009
 _floats, _ints, _strs = 'float_list', 'int_list', 'str_list'
+
+def _bool(v: str) -> bool:
+    v = v.strip().lower()
+    if v in ('1', 'true', 'yes', 'on'): return True
+    if v in ('0', 'false', 'no', 'off'): return False
+    raise ValueError(v)
 SCHEMA = dict(
     seeds=_ints, valid_size=int, test_limit=int,
     feature_spec=str, feature_size=int, feature_batch_size=int,
@@ -37,7 +43,8 @@ SCHEMA = dict(
     lrs=_floats, lr=float, beta1=float, beta2=float, batch_size=int, nz=int, iterations=int,
     g_steps_per_d=int, sample_every=int, checkpoint_every=int,
     epsilon=float, alpha=float, lam=float, reward_c=float, warmup=int, buffer_size=int,
-    policy_hidden=_ints, entropy_reward=str,
+    policy_hidden=_ints, entropy_reward=str, amp=_bool, log_every=int, explode_threshold=float, policy_fit=float,
+    graph_warmup=int,
     gen_ratio=float, filter_margins=_floats, epsilon_grid=_floats, alpha_grid=_floats,
     arch=str, n_values=_ints, paper_baseline=_floats, paper_acgan=_floats, paper_acgan_f=_floats,
     paper_activegan=_floats, paper_filter_margin=float, paper_epsilon_sweep=_floats,

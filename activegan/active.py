@@ -1,9 +1,4 @@
-"""The two ideas ActiveGAN combines (paper, "Preliminary" section). A GAN learns to generate samples that look
-like the training data (Eq. 1), a conditional GAN generates them for a requested label (Eq. 2), and active
-learning improves a classifier fastest by labeling the samples it is least sure about (Eq. 3 and the
-pool-based loop). We state them in our own words, check the GAN value at its optimum numerically, and run
-pool-based uncertainty sampling on real digits to see that uncertain samples help more than random ones,
-which is the premise of ActiveGAN.
+"""The two ideas ActiveGAN combines (paper, "Preliminary" section). A GAN learns to generate samples that look like the training data (Eq. 1), a conditional GAN generates them for a requested label (Eq. 2), and active learning improves a classifier fastest by labeling the samples it is least sure about (Eq. 3 and the pool-based loop). We state them in our own words, check the GAN value at its optimum numerically, and run pool-based uncertainty sampling on real digits to see that uncertain samples help more than random ones, which is the premise of ActiveGAN.
 
 Docs: https://activegan.github.io/activegan/preliminaries.html.md"""
 

@@ -1,7 +1,4 @@
-"""The paper's classifier C is "an SVM ... with optimal hyper-parameters chosen via a grid search" on VGG-16
-features, scored by the F-score. This module fits it (standardization, grid search, sigmoid calibration),
-computes the macro F-score in percent, and rebuilds the calibrated class probabilities in torch so that the
-ActiveGAN reward can be computed on every generated batch without leaving the GPU.
+"""The paper's classifier C is "an SVM ... with optimal hyper-parameters chosen via a grid search" on VGG-16 features, scored by the F-score. This module fits it (standardization, grid search, sigmoid calibration), computes the macro F-score in percent, and rebuilds the calibrated class probabilities in torch so that the ActiveGAN reward can be computed on every generated batch without leaving the GPU.
 
 Docs: https://activegan.github.io/activegan/classifier.html.md"""
 

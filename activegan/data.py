@@ -1,6 +1,4 @@
-"""Loaders for MNIST, Fashion-MNIST, CIFAR-10 and Tiny-ImageNet with the paper's splits, seeded stratified
-labeled subsets $S_l$ of size $n$, and the one conversion between stored images (uint8, NHWC) and the
-GANs' tensors (float32, NCHW, in $[-1, 1]$).
+"""Loaders for MNIST, Fashion-MNIST, CIFAR-10 and Tiny-ImageNet with the paper's splits, seeded stratified labeled subsets $S_l$ of size $n$, and the one conversion between stored images (uint8, NHWC) and the GANs' tensors (float32, NCHW, in $[-1, 1]$).
 
 Docs: https://activegan.github.io/activegan/data.html.md"""
 

@@ -1,6 +1,4 @@
-"""The paper's SVM never sees pixels: "We used a pre-trained VGG-16 to extract features for images for all
-datasets." This notebook obtains those ImageNet weights (even offline), loads them into torchvision's VGG-16,
-and turns any batch of images, real or generated, into feature vectors on the device.
+"""The paper's SVM never sees pixels: "We used a pre-trained VGG-16 to extract features for images for all datasets." This notebook obtains those ImageNet weights (even offline), loads them into torchvision's VGG-16, and turns any batch of images, real or generated, into feature vectors on the device.
 
 Docs: https://activegan.github.io/activegan/features.html.md"""
 

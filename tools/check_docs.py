@@ -47,6 +47,7 @@ REQUIRED = {
     '08_training': dict(text=['Algorithm 1'], math=True),
     '09_experiments': dict(text=['Baseline', 'activegan-run', 'validation'], math=True),
     '10_results': dict(text=['Table 1', 'Baseline (SVM)', 'lossy JPEG', 'valid F1', 'manifest']),
+    '11_performance': dict(text=['ratio', 'activegan-bench']),
 }
 
 SCREENSHOT_PAGES = ['index', '01_preliminaries', '00_core']  # index + the first notebook page of these that exists

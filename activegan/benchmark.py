@@ -71,19 +71,27 @@ def bench_training(dataset: str, cfg, batch: int = 100, iters: int = 50, device=
     return dict(r, dataset=dataset, arch=cfg.arch, method='activegan' if active else 'acgan')
 
 # %% ../nbs/11_performance.ipynb #c012
-def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None = None, out=None, command=None) -> dict:
+def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None = None, out=None, command=None,
+                   strict: bool = False) -> dict:
     "Run the suite; write nbs/results/perf/<device>.json (with manifest) unless `out` is False."
     dev = get_device(device)
     tiny = (dev.type == 'cpu') if tiny is None else tiny
     t0 = time.perf_counter()
     res = dict(device=device_name(dev), tiny=tiny, reward=[], features=[], training=[])
+    def attempt(kind, f, **info):
+        "Run one benchmark; a failure is recorded in the results (not hidden, not fatal to the rest)."
+        try: res[kind].append(f())
+        except Exception as e:
+            res[kind].append(dict(info, error=f"{type(e).__name__}: {str(e)[:300]}"))
+            if strict: raise
     for ds in datasets:
         cfg = load_config(ds, 'smoke' if tiny else None)
         b, it, n = (8, 3, 60) if tiny else (100, 100, 1000)
-        res['reward'].append(bench_reward(ds, cfg, n, batch=b, device=dev, repeats=3 if tiny else 20))
-        res['features'].append(bench_features(ds, cfg, n=2 * b if tiny else 2048, batch=b if tiny else 256, device=dev))
+        attempt('reward', lambda: bench_reward(ds, cfg, n, batch=b, device=dev, repeats=3 if tiny else 20), dataset=ds)
+        attempt('features', lambda: bench_features(ds, cfg, n=2 * b if tiny else 2048, batch=b if tiny else 256, device=dev), dataset=ds)
         for active in (False, True):
-            res['training'].append(bench_training(ds, cfg, batch=b, iters=it, device=dev, active=active, n_svm=n))
+            attempt('training', lambda: bench_training(ds, cfg, batch=b, iters=it, device=dev, active=active, n_svm=n),
+                    dataset=ds, method='activegan' if active else 'acgan')
     wall = time.perf_counter() - t0
     if out is not False:
         name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '')
@@ -103,5 +111,5 @@ def main(argv=None):
     r = run_benchmarks(a.datasets, a.device, True if a.tiny else None, a.out,
                        'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv))
     for k in ('reward', 'features', 'training'):
-        for row in r[k]: print(k, row.get('dataset'), row.get('method', ''), f"ratio {row['ratio']:.2f}")
+        for row in r[k]: print(k, row.get('dataset'), row.get('method', ''), f"ratio {row['ratio']:.2f}" if 'ratio' in row else row['error'])
     return 0

@@ -18,8 +18,9 @@ from .features import FeatureExtractor
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell', 'run_one',
-           'run_cells', 'mean_ci', 'load_results', 'parse_overrides', 'main', 'table1_cells', 'table1_markdown']
+__all__ = ['METHODS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell', 'gan_cell',
+           'run_one', 'run_cells', 'mean_ci', 'load_results', 'parse_overrides', 'main', 'table1_cells',
+           'table1_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -130,8 +131,71 @@ class Cell:
     def path(self, results_dir=None, group: str = 'table1') -> Path:
         return Path(results_dir or RESULTS_DIR)/group/f"{self.key}.json"
 
-# %% ../nbs/09_experiments.ipynb #c016
-_RUNNERS = {'baseline': lambda cell, cfg, root, device, n_jobs: baseline_cell(cell.dataset, cell.n, cell.seed, cfg, root, device, n_jobs)}
+# %% ../nbs/09_experiments.ipynb #c017
+_DATASET_CLASSES = {'mnist': 10, 'fashion_mnist': 10, 'cifar10': 10, 'tiny_imagenet': 200}
+
+def _margins(svm, X) -> np.ndarray:
+    p = np.sort(svm.predict_proba(X), axis=1)
+    return p[:, -1] - p[:, -2]                                              # Eq. 6's u_m
+
+def _take_balanced(ok: np.ndarray, y: np.ndarray, per_class: int, K: int) -> np.ndarray:
+    "Indices of at most `per_class` samples of each class among those where `ok` (pool order, i.e. random z)."
+    return np.concatenate([np.flatnonzero(ok & (y == c))[:per_class] for c in range(K)])
+
+def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval):
+    svm = fit_svm(np.concatenate([X_l, X_g]), np.concatenate([y_l, y_g]), cfg, seed=seed, n_jobs=n_jobs)
+    return svm, f_score(y_eval, svm.predict(X_eval))
+
+def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
+    "One AC-GAN, AC-GAN+F or ActiveGAN cell: train G on S_l, synthesize S_g, retrain the SVM, score the test set."
+    from activegan.training import train_gan, generate, make_reward_fn
+    from activegan.classifier import TorchSVM
+    dev = get_device(device)
+    ds, n, seed, K = cell.dataset, cell.n, cell.seed, _DATASET_CLASSES[cell.dataset]
+    train = load_dataset(ds, 'train', root=root)
+    idx = labeled_subset(train.y, n, seed)
+    X_l, y_l = split_features(ds, 'train', cfg, idx=idx, root=root, device=dev)
+    X_t, y_t = split_features(ds, 'test', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
+    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                 # the baseline SVM (Algorithm 1, line 3)
+    active = cell.method == 'activegan'
+    fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
+    reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, dev, dtype=torch.float32), cfg) if active else None
+    gan_key = Cell(ds, n, 'activegan' if active else 'acgan', seed, cell.preset, cell.overrides).key
+    run = train_gan(cfg, train.x[idx], y_l, K, cache_dir('runs')/gan_key, seed=seed, reward_fn=reward_fn, device=dev)
+    n_gen = max(K, int(round(cfg.gen_ratio * n)))
+    out = dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=n_gen, lossy=bool(train.lossy),
+               data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size,
+               weights_sha256=weights_sha256(), gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s)
+    if cell.method == 'acgan_f':
+        x_p, y_p = generate(run.G, n_per_class=5 * n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
+        X_p = fx.extract(x_p, batch_size=cfg.feature_batch_size); u = _margins(svm0, X_p)
+        X_v, y_v = split_features(ds, 'valid', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
+        scores = {}
+        for m in cfg.filter_margins:
+            keep = _take_balanced(u <= m, y_p, n_gen // K, K)
+            if np.bincount(y_p[keep], minlength=K).min() < cfg.svm_cv: continue
+            scores[m] = _retrain_score(X_l, y_l, X_p[keep], y_p[keep], cfg, seed, n_jobs, X_v, y_v)[1]
+        if not scores: raise RuntimeError(f"AC-GAN+F: no margin in {cfg.filter_margins} keeps enough samples of every class; "
+                                          f"raise the pool size or the margins")
+        m_best = max(scores, key=scores.get)
+        keep = _take_balanced(u <= m_best, y_p, n_gen // K, K)
+        X_g, y_g = X_p[keep], y_p[keep]
+        out.update(filter_margin=m_best, filter_valid_f1=scores, n_generated=int(len(keep)))
+    else:
+        x_g, y_g = generate(run.G, n_per_class=n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
+        X_g = fx.extract(x_g, batch_size=cfg.feature_batch_size)
+    u_g = _margins(svm0, X_g)
+    svm1, f1 = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t)
+    pred = svm1.predict(X_t)
+    out.update(f1=f1, per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params,
+               baseline_f1=f_score(y_t, svm0.predict(X_t)),
+               gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()),   # class faithfulness of S_g
+               gen_margin_mean=float(u_g.mean()), gen_share_below_eps=float((u_g <= cfg.epsilon).mean()))
+    return out
+
+# %% ../nbs/09_experiments.ipynb #c018
+_RUNNERS = {'baseline': lambda cell, cfg, root, device, n_jobs: baseline_cell(cell.dataset, cell.n, cell.seed, cfg, root, device, n_jobs),
+            **{m: gan_cell for m in ('acgan', 'acgan_f', 'activegan')}}
 
 def _prepare_baseline(cell, cfg, root, device):
     "Extract (and cache) the features a baseline cell needs, so that parallel workers only read them."
@@ -163,7 +227,7 @@ def run_cells(cells, results_dir=None, group='table1', root=None, device=None, f
     `jobs > 1`: features are extracted first in this process (GPU), then cells run in `jobs` worker processes,
     each fitting its SVMs on its share of the CPU cores."""
     todo = [c for c in cells if force or not c.path(results_dir, group).exists()]
-    if jobs > 1 and len(todo) > 1:
+    if jobs > 1 and len(todo) > 1 and all(c.method == 'baseline' for c in todo):
         import concurrent.futures as cf, multiprocessing as mp
         for c in progress(todo, desc='features'): _prepare_baseline(c, c.config(), root, device)
         per = max(1, (os.cpu_count() or 1) // jobs)
@@ -177,7 +241,7 @@ def run_cells(cells, results_dir=None, group='table1', root=None, device=None, f
         for c in progress(todo, desc=group): run_one(c, results_dir, group, root, device, command)
     return [read_result(c.path(results_dir, group)) for c in cells]
 
-# %% ../nbs/09_experiments.ipynb #c022
+# %% ../nbs/09_experiments.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
     "Mean and half-width of the t-based confidence interval (half-width nan for fewer than 2 values)."
     from scipy import stats
@@ -196,11 +260,11 @@ def load_results(results_dir=None, group: str = 'table1') -> list[dict]:
                      'device': r['manifest'].get('device'), 'wall_time_s': r['manifest'].get('wall_time_s')})
     return rows
 
-# %% ../nbs/09_experiments.ipynb #c025
+# %% ../nbs/09_experiments.ipynb #c029
 def _parser():
     ap = argparse.ArgumentParser(prog='activegan-run', description="Run parts of the ActiveGAN reproduction; finished cells are skipped.")
     sub = ap.add_subparsers(dest='cmd', required=True)
-    for name in ('baseline', 'features'):
+    for name in ('baseline', 'table1', 'features'):
         p = sub.add_parser(name)
         p.add_argument('--dataset', nargs='+', required=True, choices=DATASETS)
         p.add_argument('--n', nargs='+', type=int, help="labeled set sizes (default: the data set's n_values)")
@@ -213,6 +277,8 @@ def _parser():
         p.add_argument('--jobs', type=int, default=1, help="cells fitted in parallel worker processes (CPU-bound SVM fits)")
         p.add_argument('--set', nargs='+', default=[], metavar='KEY=VALUE',
                        help="override settings.ini values, e.g. --set feature_spec=conv5_3_avg feature_size=224")
+        if name == 'table1':
+            p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
         if name == 'features':
             p.add_argument('--specs', nargs='+', required=True)
             p.add_argument('--sizes', nargs='+', type=int, required=True)
@@ -234,13 +300,14 @@ def main(argv=None):
     a = _parser().parse_args(argv)
     ov = parse_overrides(a.set)
     command = 'activegan-run ' + ' '.join(sys.argv[1:] if argv is None else argv)
-    if a.cmd == 'baseline':
+    if a.cmd in ('baseline', 'table1'):
         cells = []
+        methods = ['baseline'] if a.cmd == 'baseline' else a.methods
         for ds in a.dataset:
             cfg = load_config(ds, a.preset, **ov)
             for n in (a.n or cfg.n_values):
                 for s in (a.seeds if a.seeds is not None else cfg.seeds):
-                    cells.append(Cell(ds, n, 'baseline', s, preset=a.preset, overrides=ov))
+                    cells += [Cell(ds, n, m, s, preset=a.preset, overrides=ov) for m in methods]
         for r in run_cells(cells, a.results_dir, root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
             print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
     elif a.cmd == 'features':
@@ -256,7 +323,7 @@ def main(argv=None):
             for r in rows: print(f"{ds} {r['spec']:>40s} {r['size']:4d}px  valid F1 {r['valid_f1']:.2f}")
     return 0
 
-# %% ../nbs/09_experiments.ipynb #c029
+# %% ../nbs/09_experiments.ipynb #c033
 _METHOD_NAMES = {'baseline': 'Baseline (SVM)', 'acgan': 'AC-GAN', 'acgan_f': 'AC-GAN+F', 'activegan': 'ActiveGAN'}
 _PAPER_KEYS = {'baseline': 'paper_baseline', 'acgan': 'paper_acgan', 'acgan_f': 'paper_acgan_f', 'activegan': 'paper_activegan'}
 _DS_NAMES = {'mnist': 'MNIST', 'fashion_mnist': 'F-MNIST', 'cifar10': 'CIFAR-10', 'tiny_imagenet': 'Tiny-ImageNet'}

@@ -6,14 +6,16 @@ Docs: https://activegan.github.io/activegan/classifier.html.md"""
 
 # %% ../nbs/04_classifier.ipynb #c002
 from __future__ import annotations
-import time, warnings
+import copy, time, warnings
 import numpy as np
 import torch
+import scipy.stats
 from sklearn.preprocessing import StandardScaler
 from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.calibration import CalibratedClassifierCV
+from sklearn.calibration import CalibratedClassifierCV, _fit_calibrator
+from joblib import Parallel, delayed
 from sklearn.metrics import f1_score
 from .core import load_config, get_device
 
@@ -112,41 +114,111 @@ class SVMModel:
         g = '' if b.get('gamma_mult') is None else f", gamma={b['gamma_mult']:g} x {self.gamma_scale:.3g}"
         return f"SVMModel({len(self.classes_)} classes, {self.n_features} features; {b['kernel']}, C={b['C']:g}{g}; cv F1 {b['cv_f1']:.2f} %)"
 
+# %% ../nbs/04_classifier.ipynb #p001
+class _Gram:
+    "Dot products and squared norms of the rows of A against B (standardized features), in float64 on `device`."
+    def __init__(self, A, B=None, device=None):
+        a = torch.as_tensor(A, dtype=torch.float64, device=get_device(device))
+        b = a if B is None else torch.as_tensor(B, dtype=torch.float64, device=a.device)
+        self.dot, self.aa, self.bb = a @ b.T, (a * a).sum(1), (b * b).sum(1)
+
+    def kernel(self, kernel, gamma=None, coef0=0.0, degree=3) -> np.ndarray:
+        "libsvm's kernel formulas (SVC defaults coef0=0, degree=3), as a C-contiguous numpy block."
+        if kernel == 'linear': k = self.dot
+        elif kernel == 'rbf': k = torch.exp(-gamma * (self.aa[:, None] + self.bb[None] - 2 * self.dot))
+        elif kernel == 'poly': k = (gamma * self.dot + coef0) ** degree
+        else: k = torch.tanh(gamma * self.dot + coef0)
+        return np.ascontiguousarray(k.cpu().numpy())
+
+def _as_kernel_svc(svc, Xs, kernel, gamma, gamma0):
+    "An SVC fitted on a precomputed Gram matrix, as an ordinary SVC on standardized features (support rows of Xs)."
+    out = copy.deepcopy(svc)
+    out.kernel, out.gamma = kernel, ('scale' if gamma is None else gamma)
+    out._gamma = gamma0 if gamma is None else gamma                            # what SVC(gamma='scale') stores
+    out.support_vectors_ = np.ascontiguousarray(Xs[svc.support_])
+    out.shape_fit_, out.n_features_in_ = Xs.shape, Xs.shape[1]
+    return out
+
+def _search_precomputed(X, y, cands, folds, n_jobs, device, tol=1e-3):
+    "CV macro-F1 (n_cands, n_folds) and out-of-fold decision values of every candidate (kernel, C, gamma)."
+    splits = list(folds.split(X, y))
+    scores, dec = np.zeros((len(cands), len(splits))), {}
+    for f, (tr, te) in enumerate(splits):
+        sc = StandardScaler().fit(X[tr])                                      # per fold, like the Pipeline
+        A, B = sc.transform(X[tr]), sc.transform(X[te])
+        Gtr, Gte = _Gram(A, None, device), _Gram(B, A, device)
+        for kg in dict.fromkeys((k, gm) for k, _, gm in cands):                # one Gram block per (kernel, gamma)
+            Ktr, Kte = Gtr.kernel(*kg), Gte.kernel(*kg)
+            idx = [i for i, (k, _, gm) in enumerate(cands) if (k, gm) == kg]
+            fit = lambda C: SVC(kernel='precomputed', C=C, tol=tol, decision_function_shape='ovr').fit(Ktr, y[tr])
+            svcs = Parallel(n_jobs=n_jobs, prefer='threads')(delayed(fit)(cands[i][1]) for i in idx)
+            for i, svc in zip(idx, svcs):
+                scores[i, f] = f1_score(y[te], svc.predict(Kte), average='macro', zero_division=0)
+                dec.setdefault(i, {})[f] = (te, svc.decision_function(Kte))
+        del Gtr, Gte
+    return scores, dec
+
 # %% ../nbs/04_classifier.ipynb #c012
-def fit_svm(X, y, cfg=None, seed: int = 0, n_jobs: int = -1, grid: dict|None = None) -> SVMModel:
+def _rows(cands, gammas, mean, std, rank):
+    rows = [dict(kernel=k, C=float(C), gamma_mult=None if gm is None else gammas[gm], gamma=None if gm is None else float(gm),
+                 cv_f1=100 * float(mean[i]), cv_f1_std=100 * float(std[i]), rank=int(rank[i]))
+            for i, (k, C, gm) in enumerate(cands)]
+    rows.sort(key=lambda d: (d['rank'], d['kernel'], d['C'], d['gamma'] or 0))
+    return rows
+
+def fit_svm(X, y, cfg=None, seed: int = 0, n_jobs: int = -1, grid: dict|None = None, precompute: bool|None = None,
+            device=None, tol: float = 1e-3) -> SVMModel:
     """Standardize, grid-search kernel/C/gamma by stratified CV macro-F1, then calibrate (sigmoid, ensemble=False).
-    `cfg`: a Config (keys svm_kernels, svm_C, svm_gamma [multipliers of 'scale'], svm_cv, svm_calibration),
-    default `load_config()`. `grid`: overrides with keys kernel, C, gamma, cv, calibration."""
+    `cfg`: a Config (keys svm_kernels, svm_C, svm_gamma [multipliers of 'scale'], svm_cv, svm_calibration,
+    svm_precompute), default `load_config()`. `grid`: overrides with keys kernel, C, gamma, cv, calibration.
+    `precompute`: Gram matrices once per fold with torch on `device` (default `cfg.get('svm_precompute', True)`).
+    `tol`: libsvm's stopping tolerance (sklearn's default 1e-3); both paths agree to about `tol`, to 1e-9 when tight."""
     cfg = load_config() if cfg is None else cfg
     g = _grid_settings(cfg, grid)
+    precompute = bool(cfg.get('svm_precompute', True)) if precompute is None else bool(precompute)
+    precompute = precompute and g['calibration'] in ('sigmoid', 'isotonic')
     X, y = _check_fit_input(X, y, g['cv'])
     t0 = time.perf_counter()
     gamma0 = _gamma_scale(X)
     gammas = {m * gamma0: m for m in g['gamma']}                              # absolute gamma -> multiplier
-    param_grid = [{'svc__kernel': [k], 'svc__C': g['C'], **({} if k == 'linear' else {'svc__gamma': list(gammas)})}
-                  for k in g['kernel']]
-    pipe = Pipeline([('scaler', StandardScaler()), ('svc', SVC(decision_function_shape='ovr'))])
     folds = StratifiedKFold(g['cv'], shuffle=True, random_state=seed)
-    search = GridSearchCV(pipe, param_grid, scoring='f1_macro', cv=folds, n_jobs=n_jobs, refit=False, error_score='raise')
-    search.fit(X, y)
-    r = search.cv_results_
-    rows = []
-    for i, p in enumerate(r['params']):
-        gm = p.get('svc__gamma')
-        rows.append(dict(kernel=p['svc__kernel'], C=float(p['svc__C']), gamma_mult=None if gm is None else gammas[gm],
-                         gamma=None if gm is None else float(gm), cv_f1=100 * float(r['mean_test_score'][i]),
-                         cv_f1_std=100 * float(r['std_test_score'][i]), rank=int(r['rank_test_score'][i])))
-    rows.sort(key=lambda d: (d['rank'], d['kernel'], d['C'], d['gamma'] or 0))
+    if precompute:
+        cands = [(k, C, gm) for k in g['kernel'] for C in g['C'] for gm in ([None] if k == 'linear' else list(gammas))]
+        scores, dec = _search_precomputed(X, y, cands, folds, n_jobs, device, tol)
+        mean = scores.mean(1)
+        rank = scipy.stats.rankdata(-mean, method='min')                      # as GridSearchCV ranks
+        rows = _rows(cands, gammas, mean, scores.std(1), rank)
+    else:
+        param_grid = [{'svc__kernel': [k], 'svc__C': g['C'], **({} if k == 'linear' else {'svc__gamma': list(gammas)})}
+                      for k in g['kernel']]
+        pipe = Pipeline([('scaler', StandardScaler()), ('svc', SVC(tol=tol, decision_function_shape='ovr'))])
+        search = GridSearchCV(pipe, param_grid, scoring='f1_macro', cv=folds, n_jobs=n_jobs, refit=False, error_score='raise')
+        search.fit(X, y)
+        r = search.cv_results_
+        cands = [(p['svc__kernel'], p['svc__C'], p.get('svc__gamma')) for p in r['params']]
+        rows = _rows(cands, gammas, r['mean_test_score'], r['std_test_score'], r['rank_test_score'])
     best = dict(rows[0]); best.pop('rank'); best.pop('cv_f1_std')
     svc = SVC(kernel=best['kernel'], C=best['C'], gamma='scale' if best['gamma'] is None else best['gamma'],
-              decision_function_shape='ovr')
+              tol=tol, decision_function_shape='ovr')
     calibrated = CalibratedClassifierCV(Pipeline([('scaler', StandardScaler()), ('svc', svc)]), method=g['calibration'],
                                         cv=folds, ensemble=False, n_jobs=n_jobs)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', category=FutureWarning)
-        calibrated.fit(X, y)
+    if precompute:
+        i = cands.index((best['kernel'], best['C'], best['gamma']))
+        pred = np.zeros((len(X), len(np.unique(y)))) if len(np.unique(y)) > 2 else np.zeros((len(X), 1))
+        for te, d in dec[i].values(): pred[te] = d.reshape(len(te), -1)     # out-of-fold decision values
+        scaler = StandardScaler().fit(X); Xs = scaler.transform(X)
+        kfull = _Gram(Xs, None, device).kernel(best['kernel'], best['gamma'])
+        pre = SVC(kernel='precomputed', C=best['C'], tol=tol, decision_function_shape='ovr').fit(kfull, y); del kfull
+        est = Pipeline([('scaler', scaler), ('svc', _as_kernel_svc(pre, Xs, best['kernel'], best['gamma'], gamma0))])
+        calibrated.classes_, calibrated.n_features_in_ = np.unique(y), X.shape[1]
+        calibrated.calibrated_classifiers_ = [_fit_calibrator(est, pred, y, calibrated.classes_, g['calibration'], xp=np)]
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', category=FutureWarning)
+            calibrated.fit(X, y)
     info = dict(n_train=len(X), class_counts={c.item(): int(n) for c, n in zip(*np.unique(y, return_counts=True))},
                 cv=g['cv'], seed=seed, calibration=g['calibration'], ensemble=False, fit_time_s=time.perf_counter() - t0,
+                precomputed=precompute, gram_device=str(get_device(device)) if precompute else None,
                 n_support=int(calibrated.calibrated_classifiers_[0].estimator[-1].n_support_.sum()))
     return SVMModel(calibrated, best, rows, gamma0, X.shape[1], info)
 

@@ -39,7 +39,7 @@ def _bool(v: str) -> bool:
 SCHEMA = dict(
     seeds=_ints, valid_size=int, test_limit=int,
     feature_spec=str, feature_size=int, feature_batch_size=int,
-    svm_kernels=_strs, svm_C=_floats, svm_gamma=_floats, svm_cv=int, svm_calibration=str,
+    svm_kernels=_strs, svm_C=_floats, svm_gamma=_floats, svm_cv=int, svm_calibration=str, svm_precompute=_bool,
     lrs=_floats, lr=float, beta1=float, beta2=float, batch_size=int, nz=int, iterations=int,
     g_steps_per_d=int, sample_every=int, checkpoint_every=int,
     epsilon=float, alpha=float, lam=float, reward_c=float, warmup=int, buffer_size=int,

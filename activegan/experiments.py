@@ -46,7 +46,8 @@ def split_features(dataset: str, split: str, cfg, idx=None, root=None, device=No
     if idx is None and limit: idx = np.arange(min(int(limit), len(ds)))
     sel = np.arange(len(ds)) if idx is None else np.asarray(idx)
     h = hashlib.sha1(sel.astype(np.int64).tobytes()).hexdigest()[:12]
-    f = cache_dir('features')/f"{dataset}_{split}_{cfg.feature_spec}_{cfg.feature_size}_{weights_sha256()[:12]}_{h}.npy"
+    prec = 'fp16' if get_device(device).type == 'cuda' else 'fp32'          # the extractor's default precision
+    f = cache_dir('features')/f"{dataset}_{split}_{cfg.feature_spec}_{cfg.feature_size}_{prec}_{weights_sha256()[:12]}_{h}.npy"
     if f.exists(): X = np.load(f)
     else:
         X = extractor(cfg.feature_spec, cfg.feature_size, device).extract(ds.x[sel], batch_size=cfg.feature_batch_size)
@@ -124,6 +125,7 @@ class Cell:
         cfg = self.config()
         keys = _RESULT_KEYS + (() if self.method == 'baseline' else _GAN_KEYS)
         relevant = {k: cfg.get(k) for k in keys}
+        if cfg.get('svm_precompute'): relevant['svm_precompute'] = True   # only when on: older cells keep their keys
         h = hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:8]
         tag = '' if self.preset is None else f"_{self.preset}"
         return f"{self.dataset}_n{self.n}_{self.method}_s{self.seed}{tag}_{h}"

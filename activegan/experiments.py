@@ -14,7 +14,7 @@ import torch
 from .core import (load_config, get_device, seed_everything, cache_dir, RESULTS_DIR, write_result,
                             read_result, manifest, progress, atomic_write_json)
 from .data import load_dataset, labeled_subset, DATASETS
-from .features import FeatureExtractor
+from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
@@ -41,18 +41,10 @@ def weights_sha256() -> str:
     return _WEIGHTS_SHA[p]
 
 def split_features(dataset: str, split: str, cfg, idx=None, root=None, device=None, limit: int|None = None):
-    "(features, labels) of `split` (optionally the rows `idx`, or the first `limit`), cached on disk."
-    ds = load_dataset(dataset, split, root=root)
-    if idx is None and limit: idx = np.arange(min(int(limit), len(ds)))
-    sel = np.arange(len(ds)) if idx is None else np.asarray(idx)
-    h = hashlib.sha1(sel.astype(np.int64).tobytes()).hexdigest()[:12]
-    prec = 'fp16' if get_device(device).type == 'cuda' else 'fp32'          # the extractor's default precision
-    f = cache_dir('features')/f"{dataset}_{split}_{cfg.feature_spec}_{cfg.feature_size}_{prec}_{weights_sha256()[:12]}_{h}.npy"
-    if f.exists(): X = np.load(f)
-    else:
-        X = extractor(cfg.feature_spec, cfg.feature_size, device).extract(ds.x[sel], batch_size=cfg.feature_batch_size)
-        tmp = f.with_name(f.stem + f'.{os.getpid()}.tmp.npy'); np.save(tmp, X); os.replace(tmp, f)
-    return X, ds.y[sel]
+    "(features, labels) of `split` (optionally the rows `idx`, or the first `limit`) with `cfg`'s spec and size, cached on disk."
+    if idx is None and limit: idx = np.arange(min(int(limit), len(load_dataset(dataset, split, root=root))))
+    return cached_features(dataset, split, cfg.feature_spec, cfg.feature_size, root=root, indices=idx, device=device,
+                           batch_size=cfg.feature_batch_size)
 
 # %% ../nbs/09_experiments.ipynb #c008
 def baseline_cell(dataset: str, n: int, seed: int, cfg, root=None, device=None, n_jobs: int = -1) -> dict:

@@ -6,21 +6,21 @@ Docs: https://activegan.github.io/activegan/experiments.html.md"""
 
 # %% ../nbs/09_experiments.ipynb #c003
 from __future__ import annotations
-import os, sys, json, time, hashlib, argparse
+import os, io, sys, json, time, hashlib, argparse, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
 from .core import (load_config, get_device, seed_everything, cache_dir, RESULTS_DIR, write_result,
-                            read_result, manifest, progress, atomic_write_json)
+                            read_result, manifest, progress, atomic_write_json, atomic_write_bytes)
 from .data import load_dataset, labeled_subset, DATASETS
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
 __all__ = ['METHODS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell', 'gan_cell',
-           'run_one', 'run_cells', 'mean_ci', 'load_results', 'parse_overrides', 'main', 'table1_cells',
-           'table1_markdown']
+           'run_one', 'run_cells', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main',
+           'table1_cells', 'table1_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -235,6 +235,73 @@ def run_cells(cells, results_dir=None, group='table1', root=None, device=None, f
         for c in progress(todo, desc=group): run_one(c, results_dir, group, root, device, command)
     return [read_result(c.path(results_dir, group)) for c in cells]
 
+# %% ../nbs/09_experiments.ipynb #c024c
+def _eval_generator(G, reward_fn, per_class: int, nz: int, K: int, seed: int, eps: float, device) -> dict:
+    "The SVM's view of G's samples for fixed (z, y): mean reward, margin, share with margin <= eps, label accuracy."
+    from activegan.training import generate
+    from activegan.uncertainty import smallest_margin
+    x, y = generate(G, per_class, nz=nz, seed=seed, device=device, n_classes=K, as_uint8=False)
+    r, p = reward_fn(x.to(device))
+    u = smallest_margin(p, check=False).float().cpu()
+    return dict(reward=float(r.mean()), margin=float(u.mean()), share_below_eps=float((u <= eps).float().mean()),
+                label_acc=float((p.argmax(1).cpu() == y).float().mean()))
+
+def _binned(h: dict, width: int) -> dict:
+    "Per-iteration history -> means over consecutive bins of `width` iterations (NaN where a bin has no value)."
+    out = {}
+    for k, v in h.items():
+        v = np.asarray(v, dtype=float); nb = -(-len(v) // width)
+        pad = np.full(nb * width, np.nan); pad[:len(v)] = v
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', RuntimeWarning)
+            out[k] = [None if not np.isfinite(m) else float(m) for m in np.nanmean(pad.reshape(nb, width), 1)]
+    return out
+
+def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=None, eval_every: int = 100,
+                      eval_per_class: int = 50, hist_bin: int = 10, out_dir=None, n_jobs: int = -1) -> dict:
+    "Train AC-GAN and ActiveGAN from the same seed and warm-up; the SVM's uncertainty about their samples over training."
+    from activegan.training import train_gan, make_reward_fn, branch_checkpoint
+    from activegan.classifier import TorchSVM
+    from activegan.acgan import sample_grid
+    if eval_every < 1 or eval_per_class < 1: raise ValueError("eval_every and eval_per_class must be >= 1")
+    dev = get_device(device)
+    K, T, m = _DATASET_CLASSES[dataset], int(cfg.iterations), int(cfg.warmup)
+    if not 0 < m < T: raise ValueError(f"warmup={m} must lie in (0, iterations={T}) for a comparison; fix settings.ini or --set warmup=...")
+    train = load_dataset(dataset, 'train', root=root)
+    idx = labeled_subset(train.y, n, seed)
+    X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=dev)
+    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                     # Algorithm 1, line 3
+    rf = make_reward_fn(extractor(cfg.feature_spec, cfg.feature_size, dev), TorchSVM.from_model(svm0, dev, dtype=torch.float32), cfg)
+    h = hashlib.sha1(json.dumps({k: cfg.get(k) for k in _RESULT_KEYS + _GAN_KEYS}, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    base = Path(out_dir or cache_dir('runs')/f"compare_{dataset}_n{n}_s{seed}_{h}")
+    curves_path = base/'curves.json'
+    curves = json.loads(curves_path.read_text()) if curves_path.exists() else {'acgan': {}, 'activegan': {}}
+    ev = lambda G: _eval_generator(G, rf, eval_per_class, cfg.nz, K, seed + 20_000, cfg.epsilon, dev)
+    def callback(arm):
+        def cb(tr, it):
+            if (it % eval_every == 0 or it in (m, T)) and str(it) not in curves[arm]:
+                curves[arm][str(it)] = ev(tr.G)
+                if arm == 'acgan' and it == m: curves['activegan'][str(m)] = curves['acgan'][str(m)]   # the branch point
+                atomic_write_json(curves_path, curves)
+        return cb
+    t0 = time.perf_counter()
+    if not (base/'activegan'/'checkpoint.pt').exists():
+        train_gan(cfg, train.x[idx], y_l, K, base/'acgan', seed=seed, device=dev, max_iters=m, callback=callback('acgan'))
+        branch_checkpoint(base/'acgan', base/'activegan', reward=True)
+    runs = {arm: train_gan(cfg, train.x[idx], y_l, K, base/arm, seed=seed, device=dev, callback=callback(arm),
+                           reward_fn=rf if arm == 'activegan' else None) for arm in ('activegan', 'acgan')}
+    final = {arm: _eval_generator(r.G, rf, 2 * eval_per_class, cfg.nz, K, seed + 30_000, cfg.epsilon, dev) for arm, r in runs.items()}
+    grids = {arm: sample_grid(r.G, K, 4, cfg.nz, seed=seed + 1_000_003, device=dev) for arm, r in runs.items()}
+    its = lambda arm: sorted(int(i) for i in curves[arm])
+    return dict(dataset=dataset, n=int(n), seed=int(seed), iterations=T, warmup=m, epsilon=float(cfg.epsilon),
+                lam=float(cfg.lam), eval_every=int(eval_every), eval_per_class=int(eval_per_class),
+                feature_spec=cfg.feature_spec, feature_size=int(cfg.feature_size), svm_best_params=svm0.best_params,
+                curves={arm: dict(iteration=its(arm), **{k: [curves[arm][str(i)][k] for i in its(arm)] for k in
+                                                         ('reward', 'margin', 'share_below_eps', 'label_acc')})
+                        for arm in ('acgan', 'activegan')},
+                final=final, hist_bin=int(hist_bin), history={arm: _binned(r.history, hist_bin) for arm, r in runs.items()},
+                wall_s=time.perf_counter() - t0, run_dir=str(base)), grids
+
 # %% ../nbs/09_experiments.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
     "Mean and half-width of the t-based confidence interval (half-width nan for fewer than 2 values)."
@@ -258,7 +325,7 @@ def load_results(results_dir=None, group: str = 'table1') -> list[dict]:
 def _parser():
     ap = argparse.ArgumentParser(prog='activegan-run', description="Run parts of the ActiveGAN reproduction; finished cells are skipped.")
     sub = ap.add_subparsers(dest='cmd', required=True)
-    for name in ('baseline', 'table1', 'features'):
+    for name in ('baseline', 'table1', 'features', 'compare'):
         p = sub.add_parser(name)
         p.add_argument('--dataset', nargs='+', required=True, choices=DATASETS)
         p.add_argument('--n', nargs='+', type=int, help="labeled set sizes (default: the data set's n_values)")
@@ -273,6 +340,9 @@ def _parser():
                        help="override settings.ini values, e.g. --set feature_spec=conv5_3_avg feature_size=224")
         if name == 'table1':
             p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
+        if name == 'compare':
+            p.add_argument('--eval-every', type=int, default=100, help="evaluate both generators every this many iterations")
+            p.add_argument('--eval-per-class', type=int, default=50, help="fixed samples per class in each evaluation")
         if name == 'features':
             p.add_argument('--specs', nargs='+', required=True)
             p.add_argument('--sizes', nargs='+', type=int, required=True)
@@ -315,6 +385,24 @@ def main(argv=None):
             write_result(path, dict(dataset=ds, n=n, seed=seed, rows=rows, best=rows[0]),
                          manifest(command=command, config=cfg, seed=seed, wall_time=time.perf_counter() - t0, device=a.device))
             for r in rows: print(f"{ds} {r['spec']:>40s} {r['size']:4d}px  valid F1 {r['valid_f1']:.2f}")
+    elif a.cmd == 'compare':
+        from PIL import Image
+        for ds in a.dataset:
+            cfg = load_config(ds, a.preset, **ov)
+            for n in (a.n or cfg.n_values[:1]):
+                for s in (a.seeds if a.seeds is not None else cfg.seeds):
+                    h = hashlib.sha1(json.dumps({k: cfg.get(k) for k in _RESULT_KEYS + _GAN_KEYS}, sort_keys=True, default=str).encode()).hexdigest()[:8]
+                    tag = '' if a.preset is None else f"_{a.preset}"
+                    path = Path(a.results_dir or RESULTS_DIR)/'reward'/f"{ds}_n{n}_s{s}{tag}_{h}.json"
+                    if path.exists() and not a.force: print(f"{path.name}: done"); continue
+                    seed_everything(s); t0 = time.perf_counter()
+                    res, grids = reward_comparison(ds, n, s, cfg, a.root, a.device, a.eval_every, a.eval_per_class)
+                    for arm, g in grids.items():
+                        buf = io.BytesIO(); Image.fromarray(g.squeeze(-1) if g.shape[-1] == 1 else g).save(buf, format='PNG')
+                        res.setdefault('grids', {})[arm] = atomic_write_bytes(path.with_name(f"{path.stem}_{arm}.png"), buf.getvalue()).name
+                    write_result(path, res, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
+                    f = res['final']
+                    print(f"{path.name}: share with margin <= eps  AC-GAN {f['acgan']['share_below_eps']:.3f}  ActiveGAN {f['activegan']['share_below_eps']:.3f}")
     return 0
 
 # %% ../nbs/09_experiments.ipynb #c033

@@ -16,7 +16,7 @@ from .core import Config, get_device, seed_everything, atomic_torch_save, atomic
 # %% auto #0
 __all__ = ['TRAIN_DEFAULTS', 'STATS', 'LOSSES', 'RESUME_KEYS', 'FAST_MODES', 'RewardFn', 'make_reward_fn', 'SampleBuffer',
            'TrainingDiverged', 'GANTrainer', 'TrainResult', 'train_gan', 'load_generator', 'generate',
-           'benchmark_steps']
+           'branch_checkpoint', 'benchmark_steps']
 
 # %% ../nbs/08_training.ipynb #c005
 def _acgan():
@@ -502,6 +502,20 @@ def generate(G, n_per_class: int, nz: int | None = None, seed: int = 0, device=N
     if not as_uint8: return x, y
     from activegan.data import from_gan_tensor
     return from_gan_tensor(x), y.numpy()
+
+# %% ../nbs/08_training.ipynb #c050c
+def branch_checkpoint(src_dir, dst_dir, reward: bool = True) -> Path:
+    "Copy the checkpoint of a run stopped at iteration <= warmup into `dst_dir`, as a run with (or without) a reward."
+    src, dst = Path(src_dir)/'checkpoint.pt', Path(dst_dir)/'checkpoint.pt'
+    if not src.exists(): raise FileNotFoundError(f"no checkpoint in {src_dir}; train the warm-up first: train_gan(cfg, ..., out_dir={str(src_dir)!r}, max_iters=cfg.warmup)")
+    if dst.exists(): raise FileExistsError(f"{dst} exists; resume that run with train_gan, or delete it to branch again")
+    ck = torch.load(src, map_location='cpu', weights_only=True)
+    m = int(ck['meta']['resume_cfg']['warmup'])
+    if int(ck['iteration']) > m:
+        raise ValueError(f"{src} is at iteration {ck['iteration']}, after the warm-up (m={m}); AC-GAN and ActiveGAN part at m, "
+                         f"so branch from a checkpoint written at iteration <= m (train_gan(..., max_iters=m))")
+    ck['meta'] = dict(ck['meta'], reward=bool(reward))
+    return atomic_torch_save(ck, dst)
 
 # %% ../nbs/08_training.ipynb #c053
 def benchmark_steps(cfg, arch: str, n_classes: int, img_shape, batch: int, iters: int = 50, device=None,

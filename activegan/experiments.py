@@ -20,7 +20,7 @@ from .classifier import fit_svm, f_score, per_class_f_score
 # %% auto #0
 __all__ = ['METHODS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell', 'gan_cell',
            'run_one', 'run_cells', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main',
-           'table1_cells', 'table1_markdown']
+           'load_comparisons', 'comparison_summary', 'plot_comparison', 'table1_cells', 'table1_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -404,6 +404,54 @@ def main(argv=None):
                     f = res['final']
                     print(f"{path.name}: share with margin <= eps  AC-GAN {f['acgan']['share_below_eps']:.3f}  ActiveGAN {f['activegan']['share_below_eps']:.3f}")
     return 0
+
+# %% ../nbs/09_experiments.ipynb #c024g
+def load_comparisons(results_dir=None) -> list[dict]:
+    "Every `activegan-run compare` result (result fields plus file, commit, device, wall time), sorted by file name."
+    d = Path(results_dir or RESULTS_DIR)/'reward'
+    out = []
+    for p in sorted(d.glob('*.json')):
+        r = read_result(p)
+        out.append({**r['result'], 'file': p.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device'),
+                    'wall_time_s': r['manifest'].get('wall_time_s'), 'command': r['manifest'].get('command')})
+    return out
+
+_CMP_STATS = {'share_below_eps': 'share with margin ≤ ε', 'margin': 'mean smallest margin u_m (Eq. 6)',
+              'reward': 'mean reward r (Eq. 9)', 'label_acc': 'label accuracy (SVM agrees with y)'}
+
+def comparison_summary(results) -> dict:
+    "Per statistic of the final evaluation: per-seed (AC-GAN, ActiveGAN) values, the paired differences and their mean ± 95% CI."
+    if not results: raise ValueError("no comparison results; run `activegan-run compare --dataset mnist` first")
+    out = {}
+    for k in _CMP_STATS:
+        a = np.array([r['final']['acgan'][k] for r in results]); b = np.array([r['final']['activegan'][k] for r in results])
+        mu, ci = mean_ci(b - a)
+        out[k] = dict(acgan=a.tolist(), activegan=b.tolist(), diff=(b - a).tolist(), diff_mean=mu, diff_ci=ci,
+                      seeds=[r['seed'] for r in results])
+    s, m = out['share_below_eps'], out['margin']
+    lo = lambda d: d['diff_mean'] - d['diff_ci']; hi = lambda d: d['diff_mean'] + d['diff_ci']
+    if np.isnan(s['diff_ci']): verdict = 'inconclusive (one seed)'
+    elif lo(s) > 0 and hi(m) < 0: verdict = 'more uncertain'
+    elif hi(s) < 0 and lo(m) > 0: verdict = 'less uncertain'
+    else: verdict = 'no measurable difference'
+    out['verdict'] = verdict
+    return out
+
+def plot_comparison(results, axes=None):
+    "Evaluation curves of every comparison result: AC-GAN (blue) vs ActiveGAN (orange), one line per seed; warm-up end dotted."
+    import matplotlib.pyplot as plt
+    if axes is None: _, axes = plt.subplots(1, len(_CMP_STATS), figsize=(3.3 * len(_CMP_STATS), 2.8), dpi=80)
+    for r in results:
+        for arm, col in (('acgan', 'tab:blue'), ('activegan', 'tab:orange')):
+            c = r['curves'][arm]
+            for ax, k in zip(axes, _CMP_STATS):
+                ax.plot(c['iteration'], c[k], color=col, lw=1.2, alpha=0.8,
+                        label=('AC-GAN' if arm == 'acgan' else 'ActiveGAN') if r is results[0] else None)
+    for ax, (k, t) in zip(axes, _CMP_STATS.items()):
+        ax.set_title(t, fontsize=9); ax.set_xlabel('iteration', fontsize=8); ax.tick_params(labelsize=7)
+        if results: ax.axvline(results[0]['warmup'], color='grey', lw=0.8, ls=':')
+    axes[0].legend(fontsize=8)
+    return axes
 
 # %% ../nbs/09_experiments.ipynb #c033
 _METHOD_NAMES = {'baseline': 'Baseline (SVM)', 'acgan': 'AC-GAN', 'acgan_f': 'AC-GAN+F', 'activegan': 'ActiveGAN'}

@@ -47,7 +47,7 @@ SCHEMA = dict(
     graph_warmup=int,
     gen_ratio=float, filter_margins=_floats, epsilon_grid=_floats, alpha_grid=_floats,
     arch=str, n_values=_ints, paper_baseline=_floats, paper_acgan=_floats, paper_acgan_f=_floats,
-    paper_activegan=_floats, paper_filter_margin=float, paper_epsilon_sweep=_floats,
+    paper_activegan=_floats, paper_filter_margin=float, paper_epsilon_sweep=_floats, paper_alpha_sweep=_floats,
 )
 
 def _parse(key, raw, path):

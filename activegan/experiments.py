@@ -18,9 +18,10 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell', 'gan_cell',
-           'run_one', 'run_cells', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main',
-           'load_comparisons', 'comparison_summary', 'plot_comparison', 'table1_cells', 'table1_markdown']
+__all__ = ['METHODS', 'ABLATIONS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell',
+           'gan_cell', 'run_one', 'run_cells', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides',
+           'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'table1_cells', 'table1_markdown',
+           'ablation_rows', 'ablation_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -159,7 +160,8 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     n_gen = max(K, int(round(cfg.gen_ratio * n)))
     out = dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=n_gen, lossy=bool(train.lossy),
                data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size,
-               weights_sha256=weights_sha256(), gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s)
+               weights_sha256=weights_sha256(), gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s,
+               epsilon=float(cfg.epsilon), alpha=float(cfg.alpha), lam=float(cfg.lam))
     if cell.method == 'acgan_f':
         x_p, y_p = generate(run.G, n_per_class=5 * n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_p = fx.extract(x_p, batch_size=cfg.feature_batch_size); u = _margins(svm0, X_p)
@@ -322,13 +324,20 @@ def load_results(results_dir=None, group: str = 'table1') -> list[dict]:
     return rows
 
 # %% ../nbs/09_experiments.ipynb #c029
+ABLATIONS = {'epsilon': 'epsilon_grid', 'alpha': 'alpha_grid'}   # --param -> its grid in settings.ini
+
 def _parser():
     ap = argparse.ArgumentParser(prog='activegan-run', description="Run parts of the ActiveGAN reproduction; finished cells are skipped.")
     sub = ap.add_subparsers(dest='cmd', required=True)
-    for name in ('baseline', 'table1', 'features', 'compare'):
+    for name in ('baseline', 'table1', 'features', 'compare', 'ablation'):
         p = sub.add_parser(name)
-        p.add_argument('--dataset', nargs='+', required=True, choices=DATASETS)
-        p.add_argument('--n', nargs='+', type=int, help="labeled set sizes (default: the data set's n_values)")
+        if name == 'ablation':
+            p.add_argument('--dataset', nargs='+', default=['cifar10'], choices=DATASETS)
+            p.add_argument('--param', required=True, choices=ABLATIONS, help="epsilon (Table 2) or alpha (Figure 3)")
+            p.add_argument('--values', nargs='+', type=float, help="default: settings.ini epsilon_grid / alpha_grid")
+        else:
+            p.add_argument('--dataset', nargs='+', required=True, choices=DATASETS)
+        p.add_argument('--n', nargs='+', type=int, help="labeled set sizes (default: the data set's n_values; ablation: the largest)")
         p.add_argument('--seeds', nargs='+', type=int, help="seeds (default: settings.ini seeds)")
         p.add_argument('--preset', default=None, help="a settings.ini section layered on top, e.g. smoke")
         p.add_argument('--results-dir', default=None, help=f"default {RESULTS_DIR}")
@@ -385,6 +394,20 @@ def main(argv=None):
             write_result(path, dict(dataset=ds, n=n, seed=seed, rows=rows, best=rows[0]),
                          manifest(command=command, config=cfg, seed=seed, wall_time=time.perf_counter() - t0, device=a.device))
             for r in rows: print(f"{ds} {r['spec']:>40s} {r['size']:4d}px  valid F1 {r['valid_f1']:.2f}")
+    elif a.cmd == 'ablation':
+        import shutil
+        cells = []
+        for ds in a.dataset:
+            cfg = load_config(ds, a.preset, **ov)
+            for v in (a.values or cfg[ABLATIONS[a.param]]):
+                for n in (a.n or cfg.n_values[-1:]):
+                    for s in (a.seeds if a.seeds is not None else cfg.seeds):
+                        cells.append(Cell(ds, n, 'activegan', s, preset=a.preset, overrides={**ov, a.param: float(v)}))
+        for c in cells:   # the cell at the default value is a Table 1 cell (same settings, same key): reuse it
+            src, dst = c.path(a.results_dir, 'table1'), c.path(a.results_dir, 'ablation')
+            if src.exists() and not dst.exists(): dst.parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(src, dst)
+        for r in run_cells(cells, a.results_dir, 'ablation', root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
+            print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
     elif a.cmd == 'compare':
         from PIL import Image
         for ds in a.dataset:
@@ -492,3 +515,30 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
     note = (f"\n\nOurs: mean ± 95% CI (Student t) over {'/'.join(map(str, ks)) or 'no'} seeds; the paper's number in parentheses. "
             "\\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set.")
     return '\n'.join(lines) + note
+
+# %% ../nbs/09_experiments.ipynb #c035c
+_PAPER_SWEEPS = {'epsilon': 'paper_epsilon_sweep', 'alpha': 'paper_alpha_sweep'}
+
+def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None) -> list[dict]:
+    "One dict per value of `param`'s grid: value, ours (mean, ci, k seeds, files) and the paper's number (None if unknown)."
+    if param not in ABLATIONS: raise ValueError(f"param must be one of {tuple(ABLATIONS)}, got {param!r}")
+    cfg = load_config(dataset, preset)
+    n = n or cfg.n_values[-1]
+    grid, paper = cfg[ABLATIONS[param]], cfg.get(_PAPER_SWEEPS[param]) or []
+    out = []
+    for j, v in enumerate(grid):
+        sel = [r for r in rows if r['dataset'] == dataset and r['n'] == n and r['method'] == 'activegan'
+               and r.get('preset') == preset and abs(float(r.get(param, cfg[param])) - v) < 1e-9]
+        pv = paper[j] if j < len(paper) and np.isfinite(paper[j]) else None
+        mu, ci = mean_ci([r['f1'] for r in sel]) if sel else (None, None)
+        out.append(dict(value=v, mean=mu, ci=ci, k=len(sel), paper=pv, files=[r['file'] for r in sel]))
+    return out
+
+def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None) -> str:
+    "Table 2 (param='epsilon') or the numbers of Figure 3 ('alpha'): ours (mean ± 95% CI) and the paper's, per value."
+    ab = ablation_rows(rows, param, dataset, n, preset)
+    sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
+    fmt = lambda a: 'not run' if a['k'] == 0 else f"**{a['mean']:.1f}**" + ('' if np.isnan(a['ci']) else f" ± {a['ci']:.1f}")
+    return '\n'.join([f"| {sym} | " + ' | '.join(f"{a['value']:g}" for a in ab) + ' |', '|---' * (len(ab) + 1) + '|',
+                      '| ours | ' + ' | '.join(fmt(a) for a in ab) + ' |',
+                      '| paper | ' + ' | '.join('–' if a['paper'] is None else f"{a['paper']:.1f}" for a in ab) + ' |'])

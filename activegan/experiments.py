@@ -18,10 +18,10 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'Cell',
-           'gan_cell', 'run_one', 'run_cells', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides',
-           'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'table1_cells', 'table1_markdown',
-           'ablation_rows', 'ablation_markdown']
+__all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
+           'feature_search', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'reward_comparison', 'mean_ci', 'load_results',
+           'parse_overrides', 'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'table1_cells',
+           'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne', 'per_class_gain']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -329,7 +329,7 @@ ABLATIONS = {'epsilon': 'epsilon_grid', 'alpha': 'alpha_grid'}   # --param -> it
 def _parser():
     ap = argparse.ArgumentParser(prog='activegan-run', description="Run parts of the ActiveGAN reproduction; finished cells are skipped.")
     sub = ap.add_subparsers(dest='cmd', required=True)
-    for name in ('baseline', 'table1', 'features', 'compare', 'ablation'):
+    for name in ('baseline', 'table1', 'features', 'compare', 'ablation', 'figures'):
         p = sub.add_parser(name)
         if name == 'ablation':
             p.add_argument('--dataset', nargs='+', default=['cifar10'], choices=DATASETS)
@@ -349,6 +349,8 @@ def _parser():
                        help="override settings.ini values, e.g. --set feature_spec=conv5_3_avg feature_size=224")
         if name == 'table1':
             p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
+        if name == 'figures':
+            p.add_argument('--per-group', type=int, default=500, help="points per group in the t-SNE of Figure 4")
         if name == 'compare':
             p.add_argument('--eval-every', type=int, default=100, help="evaluate both generators every this many iterations")
             p.add_argument('--eval-per-class', type=int, default=50, help="fixed samples per class in each evaluation")
@@ -408,6 +410,21 @@ def main(argv=None):
             if src.exists() and not dst.exists(): dst.parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(src, dst)
         for r in run_cells(cells, a.results_dir, 'ablation', root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
             print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
+    elif a.cmd == 'figures':
+        from PIL import Image
+        for ds in a.dataset:
+            cfg = load_config(ds, a.preset, **ov)
+            for n in (a.n or cfg.n_values[-1:]):
+                for s in (a.seeds if a.seeds is not None else cfg.seeds[:1]):
+                    key = Cell(ds, n, 'activegan', s, a.preset, ov).key
+                    path = Path(a.results_dir or RESULTS_DIR)/'figures'/f"{key}.json"
+                    if path.exists() and not a.force: print(f"{path.name}: done"); continue
+                    seed_everything(s); t0 = time.perf_counter()
+                    fd, grid = figure_data(ds, n, s, cfg, a.preset, ov, a.root, a.device, a.per_group)
+                    buf = io.BytesIO(); Image.fromarray(grid.squeeze(-1) if grid.shape[-1] == 1 else grid).save(buf, format='PNG')
+                    fd['figure5'] = atomic_write_bytes(path.with_name(f"{key}_figure5.png"), buf.getvalue()).name
+                    write_result(path, fd, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
+                    print(f"{path.name}: t-SNE of {sum(len(g['xy']) for g in fd['groups'].values())} points, Figure 5 grid")
     elif a.cmd == 'compare':
         from PIL import Image
         for ds in a.dataset:
@@ -542,3 +559,72 @@ def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None 
     return '\n'.join([f"| {sym} | " + ' | '.join(f"{a['value']:g}" for a in ab) + ' |', '|---' * (len(ab) + 1) + '|',
                       '| ours | ' + ' | '.join(fmt(a) for a in ab) + ' |',
                       '| paper | ' + ' | '.join('–' if a['paper'] is None else f"{a['paper']:.1f}" for a in ab) + ' |'])
+
+# %% ../nbs/09_experiments.ipynb #c035g
+FIG4_GROUPS = ('train', 'acgan', 'activegan', 'hard_test')
+
+def figure_data(dataset: str, n: int, seed: int, cfg, preset=None, overrides=None, root=None, device=None,
+                per_group: int = 500, hard_margin: float = 0.2, grid_rows: int = 8, n_jobs: int = -1) -> tuple[dict, np.ndarray]:
+    "t-SNE coordinates of Figure 4 (groups in FIG4_GROUPS) and the Figure 5 grid of ActiveGAN, for one Table 1 cell."
+    from sklearn.manifold import TSNE
+    from activegan.training import train_gan, generate, make_reward_fn
+    from activegan.classifier import TorchSVM
+    from activegan.acgan import sample_grid
+    dev, K, ov = get_device(device), _DATASET_CLASSES[dataset], dict(overrides or {})
+    train = load_dataset(dataset, 'train', root=root)
+    idx = labeled_subset(train.y, n, seed)
+    X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=dev)
+    X_t, y_t = split_features(dataset, 'test', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
+    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)
+    fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
+    rng = np.random.default_rng(seed)
+    pick = lambda m: rng.permutation(m)[:per_group]
+    feats, labels = {}, {}
+    i = pick(len(y_l)); feats['train'], labels['train'] = X_l[i], y_l[i]
+    hard = np.flatnonzero(_margins(svm0, X_t) <= hard_margin)
+    i = hard[pick(len(hard))]; feats['hard_test'], labels['hard_test'] = X_t[i], y_t[i]
+    Gs = {}
+    for arm in ('acgan', 'activegan'):
+        rf = make_reward_fn(fx, TorchSVM.from_model(svm0, dev, dtype=torch.float32), cfg) if arm == 'activegan' else None
+        key = Cell(dataset, n, arm, seed, preset, ov).key
+        Gs[arm] = train_gan(cfg, train.x[idx], y_l, K, cache_dir('runs')/key, seed=seed, reward_fn=rf, device=dev).G
+        x_g, y_g = generate(Gs[arm], n_per_class=max(1, per_group // K), nz=cfg.nz, seed=seed + 40_000, device=dev, n_classes=K)
+        feats[arm], labels[arm] = fx.extract(x_g, batch_size=cfg.feature_batch_size), y_g
+    X = np.concatenate([feats[g] for g in FIG4_GROUPS])
+    perp = float(min(30.0, max(2.0, (len(X) - 1) / 3)))
+    emb = TSNE(2, perplexity=perp, init='pca', random_state=seed).fit_transform(X)
+    out, o = dict(dataset=dataset, n=int(n), seed=int(seed), hard_margin=float(hard_margin), perplexity=perp,
+                  n_hard_test=int(len(hard)), n_test=int(len(y_t)), groups={}), 0
+    for g in FIG4_GROUPS:
+        k = len(feats[g])
+        out['groups'][g] = dict(xy=np.round(emb[o:o + k], 3).tolist(), y=np.asarray(labels[g]).tolist()); o += k
+    grid = sample_grid(Gs['activegan'], K, grid_rows, cfg.nz, seed=seed + 1_000_003, device=dev)
+    return out, grid
+
+def plot_tsne(fd: dict, axes=None):
+    "Figure 4 from `figure_data`'s result: AC-GAN (left) and ActiveGAN (right), each with S_l and the hard test samples."
+    import matplotlib.pyplot as plt
+    if axes is None: _, axes = plt.subplots(1, 2, figsize=(9, 4), dpi=80)
+    G = fd['groups']; xy = lambda g: np.asarray(G[g]['xy']).reshape(-1, 2)
+    for ax, arm, name in zip(axes, ('acgan', 'activegan'), ('AC-GAN', 'ActiveGAN')):
+        ax.scatter(*xy('train').T, s=6, c='tab:blue', alpha=0.5, label='training (S_l)')
+        ax.scatter(*xy('hard_test').T, s=8, c='tab:red', marker='x', alpha=0.7, label=f"hard test (margin ≤ {fd['hard_margin']})")
+        ax.scatter(*xy(arm).T, s=6, c='tab:green', alpha=0.5, label=f'generated ({name})')
+        ax.set_title(f"({'ab'[arm == 'activegan']}) {name}", fontsize=9); ax.set_xticks([]); ax.set_yticks([])
+    axes[0].legend(fontsize=7, loc='best', markerscale=2)
+    return axes
+
+# %% ../nbs/09_experiments.ipynb #c035m
+def per_class_gain(rows, dataset: str = 'cifar10', n: int | None = None, method: str = 'activegan', preset=None) -> dict:
+    "{class: (mean, 95% CI half-width, k seeds)} of per-class F-score(method) - F-score(baseline), paired by seed."
+    n = n or load_config(dataset).n_values[-1]
+    by = lambda m: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset)}
+    a, b = by(method), by('baseline')
+    seeds = sorted(set(a) & set(b))
+    if not seeds: return {}
+    classes = sorted(a[seeds[0]]['per_class'], key=lambda c: int(c) if str(c).isdigit() else c)
+    out = {}
+    for c in classes:
+        d = [a[s]['per_class'][c] - b[s]['per_class'][c] for s in seeds]
+        mu, ci = mean_ci(d); out[c] = (mu, ci, len(d))
+    return out

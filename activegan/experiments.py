@@ -143,7 +143,7 @@ def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval):
 
 def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     "One AC-GAN, AC-GAN+F or ActiveGAN cell: train G on S_l, synthesize S_g, retrain the SVM, score the test set."
-    from activegan.training import train_gan, generate, make_reward_fn
+    from activegan.training import train_gan, generate, make_reward_fn, branch_checkpoint
     from activegan.classifier import TorchSVM
     dev = get_device(device)
     ds, n, seed, K = cell.dataset, cell.n, cell.seed, _DATASET_CLASSES[cell.dataset]
@@ -155,13 +155,17 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     active = cell.method == 'activegan'
     fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
     reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, dev, dtype=torch.float32), cfg) if active else None
-    gan_key = Cell(ds, n, 'activegan' if active else 'acgan', seed, cell.preset, cell.overrides).key
-    run = train_gan(cfg, train.x[idx], y_l, K, cache_dir('runs')/gan_key, seed=seed, reward_fn=reward_fn, device=dev)
+    run_dir = cache_dir('runs')/Cell(ds, n, 'activegan' if active else 'acgan', seed, cell.preset, cell.overrides).key
+    warm = cache_dir('runs')/Cell(ds, n, 'acgan', seed, cell.preset, cell.overrides).key
+    if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
+        branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
+    run = train_gan(cfg, train.x[idx], y_l, K, run_dir, seed=seed, reward_fn=reward_fn, device=dev)
     n_gen = max(K, int(round(cfg.gen_ratio * n)))
     out = dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=n_gen, lossy=bool(train.lossy),
                data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size,
                weights_sha256=weights_sha256(), gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s,
                epsilon=float(cfg.epsilon), alpha=float(cfg.alpha), lam=float(cfg.lam))
+    if active: out['warmup_branched'] = bool(np.isnan(run.history['reward'][:int(cfg.warmup)]).all())  # warm-up taken from AC-GAN
     if cell.method == 'acgan_f':
         x_p, y_p = generate(run.G, n_per_class=5 * n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_p = fx.extract(x_p, batch_size=cfg.feature_batch_size); u = _margins(svm0, X_p)

@@ -460,6 +460,8 @@ def train_gan(cfg, x_l, y_l, n_classes: int, out_dir, seed: int = 0, reward_fn=N
                 bar.set_postfix({k: f"{v:.3g}" for k, v in zip(STATS, h) if k in ('d_loss', 'g_loss', 'l_u', 'reward') and np.isfinite(v)})
             if sample_every and it % sample_every == 0: tr.save_samples(out_dir/'samples'/f'iter_{it:06d}.png')
             if (ck_every and it % ck_every == 0) or it == stop: tr.save_checkpoint(ck)
+            if reward_fn is None and it == tr.warmup and 0 < tr.warmup < tr.T and not (out_dir/'warmup.pt').exists():
+                tr.check(); atomic_torch_save(tr.state_dict(), out_dir/'warmup.pt')   # where ActiveGAN can branch off
     finally:
         bar.close()
     if not ck.exists(): tr.save_checkpoint(ck)                 # e.g. max_iters=0 on a fresh run
@@ -504,9 +506,9 @@ def generate(G, n_per_class: int, nz: int | None = None, seed: int = 0, device=N
     return from_gan_tensor(x), y.numpy()
 
 # %% ../nbs/08_training.ipynb #c050c
-def branch_checkpoint(src_dir, dst_dir, reward: bool = True) -> Path:
-    "Copy the checkpoint of a run stopped at iteration <= warmup into `dst_dir`, as a run with (or without) a reward."
-    src, dst = Path(src_dir)/'checkpoint.pt', Path(dst_dir)/'checkpoint.pt'
+def branch_checkpoint(src_dir, dst_dir, reward: bool = True, name: str = 'checkpoint.pt') -> Path:
+    "Copy the checkpoint `name` of a run at iteration <= warmup into `dst_dir`, as a run with (or without) a reward."
+    src, dst = Path(src_dir)/name, Path(dst_dir)/'checkpoint.pt'
     if not src.exists(): raise FileNotFoundError(f"no checkpoint in {src_dir}; train the warm-up first: train_gan(cfg, ..., out_dir={str(src_dir)!r}, max_iters=cfg.warmup)")
     if dst.exists(): raise FileExistsError(f"{dst} exists; resume that run with train_gan, or delete it to branch again")
     ck = torch.load(src, map_location='cpu', weights_only=True)

@@ -10,7 +10,7 @@ import copy, time, warnings
 import numpy as np
 import torch
 import scipy.stats
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import StandardScaler, Normalizer
 from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -50,6 +50,21 @@ def per_class_f_score(y_true, y_pred) -> dict:
 
 # %% ../nbs/04_classifier.ipynb #c009
 _KERNELS = ('linear', 'rbf', 'poly', 'sigmoid')
+_SCALINGS = ('standard', 'l2', 'none')
+
+def _make_scaler(kind: str):
+    "The first step of the SVM pipeline for `svm_scaling` = kind."
+    if kind == 'standard': return StandardScaler()
+    if kind == 'l2': return Normalizer()
+    if kind == 'none': return 'passthrough'
+    raise ValueError(f"unknown svm_scaling {kind!r}; use one of {_SCALINGS}")
+
+def _scale(kind: str, X_fit, *Xs):
+    "Fit the scaler of `kind` on X_fit; return X_fit and each of Xs transformed."
+    sc = _make_scaler(kind)
+    if sc == 'passthrough': return (X_fit, *Xs)
+    sc.fit(X_fit)
+    return tuple(sc.transform(x) for x in (X_fit, *Xs))
 
 def _features_2d(X, name='X'):
     if isinstance(X, torch.Tensor): X = X.detach().cpu().numpy()
@@ -71,18 +86,19 @@ def _check_fit_input(X, y, cv):
 
 def _grid_settings(cfg, grid):
     g = dict(kernel=list(cfg.svm_kernels), C=list(cfg.svm_C), gamma=list(cfg.svm_gamma), cv=int(cfg.svm_cv),
-             calibration=cfg.svm_calibration)
+             calibration=cfg.svm_calibration, scaling=cfg.get('svm_scaling', 'standard'))
     unknown = set(grid or {}) - set(g)
     if unknown: raise ValueError(f"unknown grid keys {sorted(unknown)}; use some of {sorted(g)}")
     g.update({k: (list(v) if isinstance(v, (list, tuple, np.ndarray)) else v) for k, v in (grid or {}).items()})
     bad = [k for k in g['kernel'] if k not in _KERNELS]
     if bad: raise ValueError(f"unknown SVM kernel(s) {bad}; use some of {_KERNELS} in svm_kernels")
+    _make_scaler(g['scaling'])                                                # validates svm_scaling
     if not (g['kernel'] and g['C'] and g['gamma']): raise ValueError(f"empty SVM grid {g}; give at least one kernel, C and gamma")
     return g
 
-def _gamma_scale(X) -> float:
-    "sklearn's gamma='scale' on standardized features: 1/(n_features * Var(X_std))."
-    v = StandardScaler().fit_transform(X).var()
+def _gamma_scale(X, scaling: str = 'standard') -> float:
+    "sklearn's gamma='scale' on the scaled features: 1/(n_features * Var(scaled X))."
+    v = _scale(scaling, X)[0].var()
     return float(1.0 / (X.shape[1] * v)) if v > 0 else 1.0
 
 # %% ../nbs/04_classifier.ipynb #c011
@@ -139,13 +155,12 @@ def _as_kernel_svc(svc, Xs, kernel, gamma, gamma0):
     out.shape_fit_, out.n_features_in_ = Xs.shape, Xs.shape[1]
     return out
 
-def _search_precomputed(X, y, cands, folds, n_jobs, device, tol=1e-3):
+def _search_precomputed(X, y, cands, folds, n_jobs, device, tol=1e-3, scaling='standard'):
     "CV macro-F1 (n_cands, n_folds) and out-of-fold decision values of every candidate (kernel, C, gamma)."
     splits = list(folds.split(X, y))
     scores, dec = np.zeros((len(cands), len(splits))), {}
     for f, (tr, te) in enumerate(splits):
-        sc = StandardScaler().fit(X[tr])                                      # per fold, like the Pipeline
-        A, B = sc.transform(X[tr]), sc.transform(X[te])
+        A, B = _scale(scaling, X[tr], X[te])                                  # per fold, like the Pipeline
         Gtr, Gte = _Gram(A, None, device), _Gram(B, A, device)
         for kg in dict.fromkeys((k, gm) for k, _, gm in cands):                # one Gram block per (kernel, gamma)
             Ktr, Kte = Gtr.kernel(*kg), Gte.kernel(*kg)
@@ -168,9 +183,10 @@ def _rows(cands, gammas, mean, std, rank):
 
 def fit_svm(X, y, cfg=None, seed: int = 0, n_jobs: int = -1, grid: dict|None = None, precompute: bool|None = None,
             device=None, tol: float = 1e-3) -> SVMModel:
-    """Standardize, grid-search kernel/C/gamma by stratified CV macro-F1, then calibrate (sigmoid, ensemble=False).
+    """Scale, grid-search kernel/C/gamma by stratified CV macro-F1, then calibrate (sigmoid, ensemble=False).
     `cfg`: a Config (keys svm_kernels, svm_C, svm_gamma [multipliers of 'scale'], svm_cv, svm_calibration,
-    svm_precompute), default `load_config()`. `grid`: overrides with keys kernel, C, gamma, cv, calibration.
+    svm_scaling, svm_precompute), default `load_config()`. `grid`: overrides with keys kernel, C, gamma, cv,
+    calibration, scaling.
     `precompute`: Gram matrices once per fold with torch on `device` (default `cfg.get('svm_precompute', True)`).
     `tol`: libsvm's stopping tolerance (sklearn's default 1e-3); both paths agree to about `tol`, to 1e-9 when tight."""
     cfg = load_config() if cfg is None else cfg
@@ -179,19 +195,19 @@ def fit_svm(X, y, cfg=None, seed: int = 0, n_jobs: int = -1, grid: dict|None = N
     precompute = precompute and g['calibration'] in ('sigmoid', 'isotonic')
     X, y = _check_fit_input(X, y, g['cv'])
     t0 = time.perf_counter()
-    gamma0 = _gamma_scale(X)
+    gamma0 = _gamma_scale(X, g['scaling'])
     gammas = {m * gamma0: m for m in g['gamma']}                              # absolute gamma -> multiplier
     folds = StratifiedKFold(g['cv'], shuffle=True, random_state=seed)
     if precompute:
         cands = [(k, C, gm) for k in g['kernel'] for C in g['C'] for gm in ([None] if k == 'linear' else list(gammas))]
-        scores, dec = _search_precomputed(X, y, cands, folds, n_jobs, device, tol)
+        scores, dec = _search_precomputed(X, y, cands, folds, n_jobs, device, tol, g['scaling'])
         mean = scores.mean(1)
         rank = scipy.stats.rankdata(-mean, method='min')                      # as GridSearchCV ranks
         rows = _rows(cands, gammas, mean, scores.std(1), rank)
     else:
         param_grid = [{'svc__kernel': [k], 'svc__C': g['C'], **({} if k == 'linear' else {'svc__gamma': list(gammas)})}
                       for k in g['kernel']]
-        pipe = Pipeline([('scaler', StandardScaler()), ('svc', SVC(tol=tol, decision_function_shape='ovr'))])
+        pipe = Pipeline([('scaler', _make_scaler(g['scaling'])), ('svc', SVC(tol=tol, decision_function_shape='ovr'))])
         search = GridSearchCV(pipe, param_grid, scoring='f1_macro', cv=folds, n_jobs=n_jobs, refit=False, error_score='raise')
         search.fit(X, y)
         r = search.cv_results_
@@ -200,13 +216,13 @@ def fit_svm(X, y, cfg=None, seed: int = 0, n_jobs: int = -1, grid: dict|None = N
     best = dict(rows[0]); best.pop('rank'); best.pop('cv_f1_std')
     svc = SVC(kernel=best['kernel'], C=best['C'], gamma='scale' if best['gamma'] is None else best['gamma'],
               tol=tol, decision_function_shape='ovr')
-    calibrated = CalibratedClassifierCV(Pipeline([('scaler', StandardScaler()), ('svc', svc)]), method=g['calibration'],
+    calibrated = CalibratedClassifierCV(Pipeline([('scaler', _make_scaler(g['scaling'])), ('svc', svc)]), method=g['calibration'],
                                         cv=folds, ensemble=False, n_jobs=n_jobs)
     if precompute:
         i = cands.index((best['kernel'], best['C'], best['gamma']))
         pred = np.zeros((len(X), len(np.unique(y)))) if len(np.unique(y)) > 2 else np.zeros((len(X), 1))
         for te, d in dec[i].values(): pred[te] = d.reshape(len(te), -1)     # out-of-fold decision values
-        scaler = StandardScaler().fit(X); Xs = scaler.transform(X)
+        scaler = _make_scaler(g['scaling']); Xs = X if scaler == 'passthrough' else scaler.fit(X).transform(X)
         kfull = _Gram(Xs, None, device).kernel(best['kernel'], best['gamma'])
         pre = SVC(kernel='precomputed', C=best['C'], tol=tol, decision_function_shape='ovr').fit(kfull, y); del kfull
         est = Pipeline([('scaler', scaler), ('svc', _as_kernel_svc(pre, Xs, best['kernel'], best['gamma'], gamma0))])
@@ -217,7 +233,7 @@ def fit_svm(X, y, cfg=None, seed: int = 0, n_jobs: int = -1, grid: dict|None = N
             warnings.simplefilter('ignore', category=FutureWarning)
             calibrated.fit(X, y)
     info = dict(n_train=len(X), class_counts={c.item(): int(n) for c, n in zip(*np.unique(y, return_counts=True))},
-                cv=g['cv'], seed=seed, calibration=g['calibration'], ensemble=False, fit_time_s=time.perf_counter() - t0,
+                cv=g['cv'], seed=seed, calibration=g['calibration'], scaling=g['scaling'], ensemble=False, fit_time_s=time.perf_counter() - t0,
                 precomputed=precompute, gram_device=str(get_device(device)) if precompute else None,
                 n_support=int(calibrated.calibrated_classifiers_[0].estimator[-1].n_support_.sum()))
     return SVMModel(calibrated, best, rows, gamma0, X.shape[1], info)
@@ -228,12 +244,15 @@ class _TorchCalibratedSVC(torch.nn.Module):
     def __init__(self, calibrated_classifier, classes, dtype):
         super().__init__()
         est, cals = calibrated_classifier.estimator, calibrated_classifier.calibrators
+        scaler, l2 = None, False
         if isinstance(est, Pipeline):
             steps = [s for _, s in est.steps]
-            if len(steps) == 1: scaler, svc = None, steps[0]
+            if len(steps) == 1: svc = steps[0]
             elif len(steps) == 2 and isinstance(steps[0], StandardScaler): scaler, svc = steps
-            else: raise ValueError(f"cannot port pipeline {[type(s).__name__ for s in steps]}; use Pipeline([StandardScaler(), SVC()]) as fit_svm does")
-        else: scaler, svc = None, est
+            elif len(steps) == 2 and isinstance(steps[0], Normalizer) and steps[0].norm == 'l2': l2, svc = True, steps[1]
+            elif len(steps) == 2 and steps[0] in ('passthrough', None): svc = steps[1]
+            else: raise ValueError(f"cannot port pipeline {[type(s).__name__ for s in steps]}; use Pipeline([StandardScaler() | Normalizer() | 'passthrough', SVC()]) as fit_svm does")
+        else: svc = est
         if not isinstance(svc, SVC): raise ValueError(f"cannot port {type(svc).__name__}; TorchSVM supports sklearn.svm.SVC (fit it with fit_svm)")
         if svc.kernel not in _KERNELS: raise ValueError(f"cannot port kernel {svc.kernel!r}; use one of {_KERNELS}")
         if getattr(calibrated_classifier, 'method', 'sigmoid') != 'sigmoid':
@@ -242,7 +261,7 @@ class _TorchCalibratedSVC(torch.nn.Module):
             raise ValueError("a calibrated member was fitted without some classes; use folds with every class (StratifiedKFold)")
         t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64)).to(dtype)
         K, d = len(classes), svc.support_vectors_.shape[1]
-        self.kernel, self.n_classes = svc.kernel, K
+        self.kernel, self.n_classes, self.l2 = svc.kernel, K, l2
         self.gamma, self.coef0, self.degree = float(svc._gamma), float(svc.coef0), int(svc.degree)
         self.register_buffer('mean', t(scaler.mean_ if scaler is not None and scaler.with_mean else np.zeros(d)))
         self.register_buffer('scale', t(scaler.scale_ if scaler is not None and scaler.with_std else np.ones(d)))
@@ -272,6 +291,8 @@ class _TorchCalibratedSVC(torch.nn.Module):
 
     def decision_function(self, x):
         "sklearn's SVC.decision_function (ovr shape for K > 2, a vector for K = 2) of unscaled features x."
+        if self.l2:                                                        # Normalizer: x / ||x|| (zero rows kept)
+            n = x.norm(dim=1, keepdim=True); x = x / torch.where(n == 0, torch.ones_like(n), n)
         k = self._kernel((x - self.mean) / self.scale)                     # (N, n_SV)
         G = torch.einsum('nkm,kmr->nkr', k[:, self.idx], self.coef)        # (N, K, K-1): class block c, coef row r
         dec = G[:, self.pi, self.pj - 1] + G[:, self.pj, self.pi] + self.intercept   # (N, P) one-vs-one d_ij

@@ -19,9 +19,10 @@ from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
 __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
-           'feature_search', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'reward_comparison', 'mean_ci', 'load_results',
-           'parse_overrides', 'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'table1_cells',
-           'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne', 'per_class_gain']
+           'feature_search', 'settings_hash', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'reward_comparison',
+           'mean_ci', 'load_results', 'parse_overrides', 'main', 'load_comparisons', 'comparison_summary',
+           'plot_comparison', 'table1_cells', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data',
+           'plot_tsne', 'per_class_gain']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -67,17 +68,18 @@ def _score_spec(dataset, c, idx, root, valid_limit, seed, n_jobs):
     X_v, y_v = split_features(dataset, 'valid', c, root=root, limit=valid_limit)
     t0 = time.perf_counter()
     svm = fit_svm(X_l, y_l, c, seed=seed, n_jobs=n_jobs)
-    return dict(spec=c.feature_spec, size=int(c.feature_size), dim=int(X_l.shape[1]), valid_f1=f_score(y_v, svm.predict(X_v)),
+    return dict(spec=c.feature_spec, size=int(c.feature_size), scaling=c.get('svm_scaling', 'standard'), dim=int(X_l.shape[1]), valid_f1=f_score(y_v, svm.predict(X_v)),
                 cv_f1=svm.best_params['cv_f1'], best_params=svm.best_params, svm_seconds=time.perf_counter() - t0)
 
 def feature_search(dataset: str, specs, sizes, n: int, seed: int = 0, cfg=None, root=None, device=None,
-                   valid_limit: int|None = None, jobs: int = 1) -> list[dict]:
+                   valid_limit: int|None = None, jobs: int = 1, scalings=None) -> list[dict]:
     """Validation macro-F1 of an SVM on S_l for each (spec, size): the feature choice, made without the test set.
     Features are extracted first (GPU); the SVM fits then run in `jobs` parallel processes."""
     cfg = cfg or load_config(dataset)
     train = load_dataset(dataset, 'train', root=root)
     idx = labeled_subset(train.y, n, seed)
-    combos = [cfg.updated(feature_spec=spec, feature_size=int(size)) for size in sizes for spec in specs]
+    scalings = list(scalings or [cfg.get('svm_scaling', 'standard')])
+    combos = [cfg.updated(feature_spec=spec, feature_size=int(size), svm_scaling=sc) for size in sizes for spec in specs for sc in scalings]
     for c in progress(combos, desc='features'):
         split_features(dataset, 'train', c, idx=idx, root=root, device=device)
         split_features(dataset, 'valid', c, root=root, device=device, limit=valid_limit)
@@ -96,6 +98,13 @@ _RESULT_KEYS = ('feature_spec', 'feature_size', 'svm_kernels', 'svm_C', 'svm_gam
 _GAN_KEYS = ('arch', 'lr', 'beta1', 'beta2', 'batch_size', 'nz', 'iterations', 'g_steps_per_d', 'gen_ratio',
              'epsilon', 'alpha', 'lam', 'reward_c', 'warmup', 'buffer_size', 'policy_hidden', 'entropy_reward',
              'filter_margins')
+
+def settings_hash(cfg, keys) -> str:
+    "8 hex digits of the settings `keys` (plus svm_precompute / svm_scaling where not their original defaults)."
+    relevant = {k: cfg.get(k) for k in keys}
+    if cfg.get('svm_precompute'): relevant['svm_precompute'] = True      # only when on: older cells keep their keys
+    if cfg.get('svm_scaling', 'standard') != 'standard': relevant['svm_scaling'] = cfg.svm_scaling   # likewise
+    return hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 @dataclass
 class Cell:
@@ -116,10 +125,7 @@ class Cell:
     @property
     def key(self) -> str:
         cfg = self.config()
-        keys = _RESULT_KEYS + (() if self.method == 'baseline' else _GAN_KEYS)
-        relevant = {k: cfg.get(k) for k in keys}
-        if cfg.get('svm_precompute'): relevant['svm_precompute'] = True   # only when on: older cells keep their keys
-        h = hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:8]
+        h = settings_hash(cfg, _RESULT_KEYS + (() if self.method == 'baseline' else _GAN_KEYS))
         tag = '' if self.preset is None else f"_{self.preset}"
         return f"{self.dataset}_n{self.n}_{self.method}_s{self.seed}{tag}_{h}"
 
@@ -278,7 +284,7 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
     X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=dev)
     svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                     # Algorithm 1, line 3
     rf = make_reward_fn(extractor(cfg.feature_spec, cfg.feature_size, dev), TorchSVM.from_model(svm0, dev, dtype=torch.float32), cfg)
-    h = hashlib.sha1(json.dumps({k: cfg.get(k) for k in _RESULT_KEYS + _GAN_KEYS}, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    h = settings_hash(cfg, _RESULT_KEYS + _GAN_KEYS)
     base = Path(out_dir or cache_dir('runs')/f"compare_{dataset}_n{n}_s{seed}_{h}")
     curves_path = base/'curves.json'
     curves = json.loads(curves_path.read_text()) if curves_path.exists() else {'acgan': {}, 'activegan': {}}
@@ -362,6 +368,8 @@ def _parser():
             p.add_argument('--specs', nargs='+', required=True)
             p.add_argument('--sizes', nargs='+', type=int, required=True)
             p.add_argument('--valid-limit', type=int, default=None)
+            p.add_argument('--scalings', nargs='+', default=None, help="svm_scaling values to compare (default: the settings')")
+            p.add_argument('--tag', default='', help="suffix of the result file name (features/<dataset><tag>.json)")
     return ap
 
 def parse_overrides(items) -> dict:
@@ -394,12 +402,12 @@ def main(argv=None):
             cfg = load_config(ds, a.preset, **ov)
             n = (a.n or cfg.n_values)[0]; seed = (a.seeds or [0])[0]
             t0 = time.perf_counter()
-            rows = feature_search(ds, a.specs, a.sizes, n, seed, cfg, a.root, a.device, a.valid_limit, a.jobs)
-            tag = '' if a.preset is None else f"_{a.preset}"
+            rows = feature_search(ds, a.specs, a.sizes, n, seed, cfg, a.root, a.device, a.valid_limit, a.jobs, a.scalings)
+            tag = ('' if a.preset is None else f"_{a.preset}") + a.tag
             path = Path(a.results_dir or RESULTS_DIR)/'features'/f"{ds}{tag}.json"
             write_result(path, dict(dataset=ds, n=n, seed=seed, rows=rows, best=rows[0]),
                          manifest(command=command, config=cfg, seed=seed, wall_time=time.perf_counter() - t0, device=a.device))
-            for r in rows: print(f"{ds} {r['spec']:>40s} {r['size']:4d}px  valid F1 {r['valid_f1']:.2f}")
+            for r in rows: print(f"{ds} {r['spec']:>40s} {r['size']:4d}px {r['scaling']:>8s}  valid F1 {r['valid_f1']:.2f}")
     elif a.cmd == 'ablation':
         import shutil
         cells = []
@@ -435,7 +443,7 @@ def main(argv=None):
             cfg = load_config(ds, a.preset, **ov)
             for n in (a.n or cfg.n_values[:1]):
                 for s in (a.seeds if a.seeds is not None else cfg.seeds):
-                    h = hashlib.sha1(json.dumps({k: cfg.get(k) for k in _RESULT_KEYS + _GAN_KEYS}, sort_keys=True, default=str).encode()).hexdigest()[:8]
+                    h = settings_hash(cfg, _RESULT_KEYS + _GAN_KEYS)
                     tag = '' if a.preset is None else f"_{a.preset}"
                     path = Path(a.results_dir or RESULTS_DIR)/'reward'/f"{ds}_n{n}_s{s}{tag}_{h}.json"
                     if path.exists() and not a.force: print(f"{path.name}: done"); continue

@@ -21,8 +21,8 @@ from .classifier import fit_svm, f_score, per_class_f_score
 __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
            'feature_search', 'settings_hash', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'reward_comparison',
            'mean_ci', 'load_results', 'parse_overrides', 'main', 'load_comparisons', 'comparison_summary',
-           'plot_comparison', 'table1_cells', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data',
-           'plot_tsne', 'per_class_gain']
+           'plot_comparison', 'is_current', 'table1_cells', 'table1_markdown', 'ablation_rows', 'ablation_markdown',
+           'figure_data', 'plot_tsne', 'per_class_gain']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -510,8 +510,14 @@ _METHOD_NAMES = {'baseline': 'Baseline (SVM)', 'acgan': 'AC-GAN', 'acgan_f': 'AC
 _PAPER_KEYS = {'baseline': 'paper_baseline', 'acgan': 'paper_acgan', 'acgan_f': 'paper_acgan_f', 'activegan': 'paper_activegan'}
 _DS_NAMES = {'mnist': 'MNIST', 'fashion_mnist': 'F-MNIST', 'cifar10': 'CIFAR-10', 'tiny_imagenet': 'Tiny-ImageNet'}
 
+def is_current(r: dict) -> bool:
+    "Was result row `r` made with today's settings.ini (its key equals the key its cell has now)?"
+    return r.get('key') == Cell(r['dataset'], r['n'], r['method'], r['seed'], r.get('preset')).key
+
 def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> dict:
-    "{(method, dataset, n): dict(mean, ci, k, seeds, paper, lossy)} from result rows (see `load_results`)."
+    """{(method, dataset, n): dict(mean, ci, k, seeds, paper, lossy)} from result rows (see `load_results`).
+    Only rows made with the current settings count (`is_current`); superseded files stay on disk, out of the table."""
+    rows = [r for r in rows if is_current(r)]
     out = {}
     for ds in datasets:
         cfg = load_config(ds)

@@ -19,10 +19,10 @@ from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
 __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
-           'feature_search', 'settings_hash', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'reward_comparison',
-           'mean_ci', 'load_results', 'parse_overrides', 'main', 'load_comparisons', 'comparison_summary',
-           'plot_comparison', 'is_current', 'table1_cells', 'table1_markdown', 'ablation_rows', 'ablation_markdown',
-           'figure_data', 'plot_tsne', 'per_class_gain']
+           'feature_search', 'settings_hash', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'scaling_probe',
+           'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main', 'load_comparisons',
+           'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells', 'table1_markdown', 'ablation_rows',
+           'ablation_markdown', 'figure_data', 'plot_tsne', 'per_class_gain']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -258,6 +258,18 @@ def _eval_generator(G, reward_fn, per_class: int, nz: int, K: int, seed: int, ep
     return dict(reward=float(r.mean()), margin=float(u.mean()), share_below_eps=float((u <= eps).float().mean()),
                 label_acc=float((p.argmax(1).cpu() == y).float().mean()))
 
+def scaling_probe(G, X_l, y_l, cfg, fx, K: int, per_class: int = 50, seed: int = 0, device=None, n_jobs: int = -1) -> dict:
+    "How SVMs fitted with each `svm_scaling` see G's samples: label accuracy, mean spread of the probabilities, distinct outputs."
+    from activegan.training import generate
+    x, y = generate(G, per_class, nz=cfg.nz, seed=seed, device=device, n_classes=K)
+    F = fx.extract(x, batch_size=cfg.feature_batch_size)
+    out = {}
+    for sc in ('standard', 'l2', 'none'):
+        p = fit_svm(X_l, y_l, cfg.updated(svm_scaling=sc), seed=seed, n_jobs=n_jobs).predict_proba(F)
+        out[sc] = dict(label_acc=float((p.argmax(1) == y).mean()), proba_std=float(p.std(0).mean()),
+                       distinct=int(len(np.unique(p.round(6), axis=0))))
+    return out
+
 def _binned(h: dict, width: int) -> dict:
     "Per-iteration history -> means over consecutive bins of `width` iterations (NaN where a bin has no value)."
     out = {}
@@ -300,6 +312,12 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
     if not (base/'activegan'/'checkpoint.pt').exists():
         train_gan(cfg, train.x[idx], y_l, K, base/'acgan', seed=seed, device=dev, max_iters=m, callback=callback('acgan'))
         branch_checkpoint(base/'acgan', base/'activegan', reward=True)
+    probe_path = base/'scaling_probe.json'                                      # the warm-up generator under each scaling
+    if not probe_path.exists():
+        from activegan.training import load_generator
+        G_m = load_generator(base/'activegan', device=dev, which='latest') if (base/'activegan'/'checkpoint.pt').exists() else None
+        if G_m is not None and G_m.meta['iteration'] == m:
+            atomic_write_json(probe_path, scaling_probe(G_m, X_l, y_l, cfg, rf.fx, K, eval_per_class, seed + 20_000, dev, n_jobs))
     runs = {arm: train_gan(cfg, train.x[idx], y_l, K, base/arm, seed=seed, device=dev, callback=callback(arm),
                            reward_fn=rf if arm == 'activegan' else None) for arm in ('activegan', 'acgan')}
     final = {arm: _eval_generator(r.G, rf, 2 * eval_per_class, cfg.nz, K, seed + 30_000, cfg.epsilon, dev) for arm, r in runs.items()}
@@ -311,7 +329,8 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
                 curves={arm: dict(iteration=its(arm), **{k: [curves[arm][str(i)][k] for i in its(arm)] for k in
                                                          ('reward', 'margin', 'share_below_eps', 'label_acc')})
                         for arm in ('acgan', 'activegan')},
-                final=final, hist_bin=int(hist_bin), history={arm: _binned(r.history, hist_bin) for arm, r in runs.items()},
+                final=final, scaling_probe=json.loads(probe_path.read_text()) if probe_path.exists() else None,
+                svm_scaling=cfg.get('svm_scaling', 'standard'), hist_bin=int(hist_bin), history={arm: _binned(r.history, hist_bin) for arm, r in runs.items()},
                 wall_s=time.perf_counter() - t0, run_dir=str(base)), grids
 
 # %% ../nbs/09_experiments.ipynb #c026

@@ -21,8 +21,8 @@ from .classifier import fit_svm, f_score, per_class_f_score
 __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
            'feature_search', 'settings_hash', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'scaling_probe',
            'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main', 'load_comparisons',
-           'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells', 'table1_markdown', 'ablation_rows',
-           'ablation_markdown', 'figure_data', 'plot_tsne', 'per_class_gain']
+           'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells', 'paired_difference',
+           'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne', 'per_class_gain']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -551,6 +551,16 @@ def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_m
                                        lossy=any(r.get('lossy') for r in sel), files=[r['file'] for r in sel])
     return out
 
+def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', base: str = 'baseline', preset=None,
+                      current_only: bool = True) -> dict:
+    "F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds."
+    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset) and (is_current(r) or not current_only)]
+    a = {r['seed']: r['f1'] for r in sel if r['method'] == method}; b = {r['seed']: r['f1'] for r in sel if r['method'] == base}
+    seeds = sorted(set(a) & set(b))
+    if not seeds: return dict(mean=None, ci=None, k=0, seeds=[])
+    mu, ci = mean_ci([a[s] - b[s] for s in seeds])
+    return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds)
+
 def _fmt(c) -> str:
     if c['k'] == 0: return f"not run ({c['paper']})" if c['paper'] is not None else 'not run'
     ci = '' if np.isnan(c['ci']) else f" ± {c['ci']:.1f}"
@@ -565,6 +575,11 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
     lines = [head, '|---' * (len(cols) + 1) + '|']
     for m in methods:
         lines.append(f"| {_METHOD_NAMES[m]} | " + ' | '.join(_fmt(cells[(m, ds, n)]) for ds, n in cols) + ' |')
+    if 'activegan' in methods and 'baseline' in methods:                  # the paper's claim, as a paired difference
+        pd_ = lambda ds, n: paired_difference(rows, ds, n, preset=preset)
+        fmt = lambda d: 'not run' if d['k'] == 0 else f"{d['mean']:+.1f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.1f}")
+        paper = lambda ds, n: (lambda c: f" ({c.paper_activegan[c.n_values.index(n)] - c.paper_baseline[c.n_values.index(n)]:+.1f})")(load_config(ds))
+        lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(fmt(pd_(ds, n)) + paper(ds, n) for ds, n in cols) + ' |')
     ks = sorted({c['k'] for c in cells.values() if c['k']})
     note = (f"\n\nOurs: mean ± 95% CI (Student t) over {'/'.join(map(str, ks)) or 'no'} seeds; the paper's number in parentheses. "
             "\\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set.")

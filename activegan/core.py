@@ -176,7 +176,7 @@ def sha256_file(path) -> str:
 def _git(*args) -> str|None:
     try:
         r = subprocess.run(['git', *args], cwd=REPO_ROOT or '.', capture_output=True, text=True, timeout=10)
-        return (r.stdout.strip() or None) if r.returncode == 0 else None
+        return r.stdout.strip() if r.returncode == 0 else None   # '' = success, no output (a clean tree)
     except Exception: return None
 
 def device_name(device=None) -> str:

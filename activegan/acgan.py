@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['BN_EPS', 'ARCH_SIDE', 'GRID_PAD', 'init_weights', 'count_params', 'Generator', 'Discriminator', 'make_acgan',
-           'sample_z', 'd_loss', 'g_loss', 'make_optimizers', 'acgan_step', 'sample_grid', 'show_grid']
+           'sample_z', 'd_loss', 'g_loss', 'make_optimizers', 'acgan_step', 'sample_grid', 'save_grid', 'show_grid']
 
 # %% ../nbs/05_acgan.ipynb #c006
 BN_EPS = 1e-5  # PyTorch's default BatchNorm eps; some popular GAN ports pass 0.8 here by mistake (as a positional arg)
@@ -258,6 +258,14 @@ def sample_grid(G, n_classes: int, n_rows: int, nz: int, seed: int = 0, device=N
     finally: G.train(was)
     grid = make_grid(x.clamp(-1, 1), nrow=ncol, padding=GRID_PAD, pad_value=1.0)   # white separators
     return from_gan_tensor(grid[None, :x.shape[1]])[0]
+
+def save_grid(grid: np.ndarray, path):
+    "Write a `sample_grid` image as a PNG, atomically; returns the path."
+    import io
+    from PIL import Image
+    from activegan.core import atomic_write_bytes
+    buf = io.BytesIO(); Image.fromarray(grid.squeeze(-1) if grid.shape[-1] == 1 else grid).save(buf, format='PNG')
+    return atomic_write_bytes(path, buf.getvalue())
 
 def show_grid(grid: np.ndarray, title: str = 'AC-GAN samples', class_names=None, ax=None, size: float = 4.0):
     "Plot a `sample_grid` image; columns are classes (named by `class_names`), rows share z."

@@ -6,23 +6,24 @@ Docs: https://activegan.github.io/activegan/experiments.html.md"""
 
 # %% ../nbs/09_experiments.ipynb #c003
 from __future__ import annotations
-import os, io, sys, json, time, hashlib, argparse, warnings
+import os, sys, json, time, hashlib, argparse, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
 from .core import (load_config, get_device, seed_everything, cache_dir, RESULTS_DIR, write_result,
-                            read_result, manifest, progress, atomic_write_json, atomic_write_bytes)
+                            read_result, manifest, progress, atomic_write_json)
 from .data import load_dataset, labeled_subset, DATASETS
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
 __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
-           'feature_search', 'settings_hash', 'Cell', 'gan_cell', 'run_one', 'run_cells', 'scaling_probe',
-           'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main', 'load_comparisons',
-           'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells', 'paired_difference',
-           'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne', 'per_class_gain']
+           'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell', 'run_one', 'run_cells',
+           'scaling_probe', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main',
+           'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells',
+           'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne',
+           'per_class_gain']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -147,10 +148,21 @@ def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval):
     svm = fit_svm(np.concatenate([X_l, X_g]), np.concatenate([y_l, y_g]), cfg, seed=seed, n_jobs=n_jobs)
     return svm, f_score(y_eval, svm.predict(X_eval))
 
+def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
+    "Train (or resume, or load when finished) the generator of a GAN cell; ActiveGAN starts from its AC-GAN cell's warm-up."
+    from activegan.training import train_gan, make_reward_fn, branch_checkpoint
+    from activegan.classifier import TorchSVM
+    active = cell.method == 'activegan'
+    runs = lambda method: cache_dir('runs')/Cell(cell.dataset, cell.n, method, cell.seed, cell.preset, cell.overrides).key
+    run_dir, warm = runs('activegan' if active else 'acgan'), runs('acgan')   # AC-GAN and AC-GAN+F share one generator
+    if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
+        branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
+    reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None
+    return train_gan(cfg, x_l, y_l, _DATASET_CLASSES[cell.dataset], run_dir, seed=cell.seed, reward_fn=reward_fn, device=device)
+
 def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     "One AC-GAN, AC-GAN+F or ActiveGAN cell: train G on S_l, synthesize S_g, retrain the SVM, score the test set."
-    from activegan.training import train_gan, generate, make_reward_fn, branch_checkpoint
-    from activegan.classifier import TorchSVM
+    from activegan.training import generate
     dev = get_device(device)
     ds, n, seed, K = cell.dataset, cell.n, cell.seed, _DATASET_CLASSES[cell.dataset]
     train = load_dataset(ds, 'train', root=root)
@@ -160,12 +172,7 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                 # the baseline SVM (Algorithm 1, line 3)
     active = cell.method == 'activegan'
     fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
-    reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, dev, dtype=torch.float32), cfg) if active else None
-    run_dir = cache_dir('runs')/Cell(ds, n, 'activegan' if active else 'acgan', seed, cell.preset, cell.overrides).key
-    warm = cache_dir('runs')/Cell(ds, n, 'acgan', seed, cell.preset, cell.overrides).key
-    if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
-        branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
-    run = train_gan(cfg, train.x[idx], y_l, K, run_dir, seed=seed, reward_fn=reward_fn, device=dev)
+    run = cell_generator(cell, cfg, train.x[idx], y_l, svm0, fx, dev)
     n_gen = max(K, int(round(cfg.gen_ratio * n)))
     out = dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=n_gen, lossy=bool(train.lossy),
                data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size,
@@ -442,7 +449,7 @@ def main(argv=None):
         for r in run_cells(cells, a.results_dir, 'ablation', root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
             print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
     elif a.cmd == 'figures':
-        from PIL import Image
+        from activegan.acgan import save_grid
         for ds in a.dataset:
             cfg = load_config(ds, a.preset, **ov)
             for n in (a.n or cfg.n_values[-1:]):
@@ -452,12 +459,11 @@ def main(argv=None):
                     if path.exists() and not a.force: print(f"{path.name}: done"); continue
                     seed_everything(s); t0 = time.perf_counter()
                     fd, grid = figure_data(ds, n, s, cfg, a.preset, ov, a.root, a.device, a.per_group)
-                    buf = io.BytesIO(); Image.fromarray(grid.squeeze(-1) if grid.shape[-1] == 1 else grid).save(buf, format='PNG')
-                    fd['figure5'] = atomic_write_bytes(path.with_name(f"{key}_figure5.png"), buf.getvalue()).name
+                    fd['figure5'] = save_grid(grid, path.with_name(f"{key}_figure5.png")).name
                     write_result(path, fd, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
                     print(f"{path.name}: t-SNE of {sum(len(g['xy']) for g in fd['groups'].values())} points, Figure 5 grid")
     elif a.cmd == 'compare':
-        from PIL import Image
+        from activegan.acgan import save_grid
         for ds in a.dataset:
             cfg = load_config(ds, a.preset, **ov)
             for n in (a.n or cfg.n_values[:1]):
@@ -468,9 +474,7 @@ def main(argv=None):
                     if path.exists() and not a.force: print(f"{path.name}: done"); continue
                     seed_everything(s); t0 = time.perf_counter()
                     res, grids = reward_comparison(ds, n, s, cfg, a.root, a.device, a.eval_every, a.eval_per_class)
-                    for arm, g in grids.items():
-                        buf = io.BytesIO(); Image.fromarray(g.squeeze(-1) if g.shape[-1] == 1 else g).save(buf, format='PNG')
-                        res.setdefault('grids', {})[arm] = atomic_write_bytes(path.with_name(f"{path.stem}_{arm}.png"), buf.getvalue()).name
+                    res['grids'] = {arm: save_grid(g, path.with_name(f"{path.stem}_{arm}.png")).name for arm, g in grids.items()}
                     write_result(path, res, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
                     f = res['final']
                     print(f"{path.name}: share with margin <= eps  AC-GAN {f['acgan']['share_below_eps']:.3f}  ActiveGAN {f['activegan']['share_below_eps']:.3f}")
@@ -589,7 +593,8 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
 _PAPER_SWEEPS = {'epsilon': 'paper_epsilon_sweep', 'alpha': 'paper_alpha_sweep'}
 
 def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None) -> list[dict]:
-    "One dict per value of `param`'s grid: value, ours (mean, ci, k seeds, files) and the paper's number (None if unknown)."
+    """One dict per value of `param`'s grid: value, ours (mean, ci, k seeds, files) and the paper's number (None if unknown).
+    Only files made with today's settings (changed in `param` alone) count, as in Table 1."""
     if param not in ABLATIONS: raise ValueError(f"param must be one of {tuple(ABLATIONS)}, got {param!r}")
     cfg = load_config(dataset, preset)
     n = n or cfg.n_values[-1]
@@ -597,7 +602,7 @@ def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = No
     out = []
     for j, v in enumerate(grid):
         sel = [r for r in rows if r['dataset'] == dataset and r['n'] == n and r['method'] == 'activegan'
-               and r.get('preset') == preset and abs(float(r.get(param, cfg[param])) - v) < 1e-9]
+               and r.get('preset') == preset and r.get('key') == Cell(dataset, n, 'activegan', r['seed'], preset, {param: v}).key]
         pv = paper[j] if j < len(paper) and np.isfinite(paper[j]) else None
         mu, ci = mean_ci([r['f1'] for r in sel]) if sel else (None, None)
         out.append(dict(value=v, mean=mu, ci=ci, k=len(sel), paper=pv, files=[r['file'] for r in sel]))
@@ -619,8 +624,7 @@ def figure_data(dataset: str, n: int, seed: int, cfg, preset=None, overrides=Non
                 per_group: int = 500, hard_margin: float = 0.2, grid_rows: int = 8, n_jobs: int = -1) -> tuple[dict, np.ndarray]:
     "t-SNE coordinates of Figure 4 (groups in FIG4_GROUPS) and the Figure 5 grid of ActiveGAN, for one Table 1 cell."
     from sklearn.manifold import TSNE
-    from activegan.training import train_gan, generate, make_reward_fn
-    from activegan.classifier import TorchSVM
+    from activegan.training import generate
     from activegan.acgan import sample_grid
     dev, K, ov = get_device(device), _DATASET_CLASSES[dataset], dict(overrides or {})
     train = load_dataset(dataset, 'train', root=root)
@@ -636,10 +640,8 @@ def figure_data(dataset: str, n: int, seed: int, cfg, preset=None, overrides=Non
     hard = np.flatnonzero(_margins(svm0, X_t) <= hard_margin)
     i = hard[pick(len(hard))]; feats['hard_test'], labels['hard_test'] = X_t[i], y_t[i]
     Gs = {}
-    for arm in ('acgan', 'activegan'):
-        rf = make_reward_fn(fx, TorchSVM.from_model(svm0, dev, dtype=torch.float32), cfg) if arm == 'activegan' else None
-        key = Cell(dataset, n, arm, seed, preset, ov).key
-        Gs[arm] = train_gan(cfg, train.x[idx], y_l, K, cache_dir('runs')/key, seed=seed, reward_fn=rf, device=dev).G
+    for arm in ('acgan', 'activegan'):                                         # the generators of the Table 1 cells
+        Gs[arm] = cell_generator(Cell(dataset, n, arm, seed, preset, ov), cfg, train.x[idx], y_l, svm0, fx, dev).G
         x_g, y_g = generate(Gs[arm], n_per_class=max(1, per_group // K), nz=cfg.nz, seed=seed + 40_000, device=dev, n_classes=K)
         feats[arm], labels[arm] = fx.extract(x_g, batch_size=cfg.feature_batch_size), y_g
     X = np.concatenate([feats[g] for g in FIG4_GROUPS])
@@ -667,9 +669,11 @@ def plot_tsne(fd: dict, axes=None):
     return axes
 
 # %% ../nbs/09_experiments.ipynb #c035m
-def per_class_gain(rows, dataset: str = 'cifar10', n: int | None = None, method: str = 'activegan', preset=None) -> dict:
+def per_class_gain(rows, dataset: str = 'cifar10', n: int | None = None, method: str = 'activegan', preset=None,
+                   current_only: bool = True) -> dict:
     "{class: (mean, 95% CI half-width, k seeds)} of per-class F-score(method) - F-score(baseline), paired by seed."
     n = n or load_config(dataset).n_values[-1]
+    rows = [r for r in rows if is_current(r) or not current_only]
     by = lambda m: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset)}
     a, b = by(method), by('baseline')
     seeds = sorted(set(a) & set(b))

@@ -6,12 +6,12 @@ Docs: https://activegan.github.io/activegan/training.html.md"""
 
 # %% ../nbs/08_training.ipynb #c002
 from __future__ import annotations
-import io, math, time, random, warnings, contextlib, traceback
+import math, time, random, warnings, contextlib, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
-from .core import Config, get_device, seed_everything, atomic_torch_save, atomic_write_bytes, progress
+from .core import Config, get_device, seed_everything, atomic_torch_save, progress
 
 # %% auto #0
 __all__ = ['TRAIN_DEFAULTS', 'STATS', 'LOSSES', 'RESUME_KEYS', 'FAST_MODES', 'RewardFn', 'make_reward_fn', 'SampleBuffer',
@@ -409,10 +409,8 @@ GANTrainer._bad_weights, GANTrainer.save_checkpoint = _bad_weights, _save_checkp
 # %% ../nbs/08_training.ipynb #c037
 def _save_samples(self: GANTrainer, path, rows: int = 4) -> Path:
     "A PNG grid of G's samples (`activegan.acgan.sample_grid`): `rows` fixed noises, one class per column."
-    from PIL import Image
     grid = _acgan().sample_grid(self.G, self.n_classes, rows, self.nz, seed=self.seed + 1_000_003, device=self.device)
-    buf = io.BytesIO(); Image.fromarray(grid.squeeze(-1) if grid.shape[-1] == 1 else grid).save(buf, format='PNG')
-    return atomic_write_bytes(path, buf.getvalue())
+    return _acgan().save_grid(grid, path)
 GANTrainer.save_samples = _save_samples
 
 # %% ../nbs/08_training.ipynb #c039

@@ -327,6 +327,7 @@ class FeatureExtractor(torch.nn.Module):
 
 # %% ../nbs/03_features.ipynb #c042
 _SHA_BY_PATH: dict = {}
+_SPLIT_SHA: dict = {}
 
 def _weights_sha256(path: Path) -> str:
     "`state_dict_sha256` of a weights file, remembered per (path, size, mtime) in this process."
@@ -334,15 +335,48 @@ def _weights_sha256(path: Path) -> str:
     if key not in _SHA_BY_PATH: _SHA_BY_PATH[key] = state_dict_sha256(vgg16_conv_state_dict(path))
     return _SHA_BY_PATH[key]
 
+def _images_sha256(x: np.ndarray) -> str:
+    "SHA-256 of an image array's shape and bytes."
+    h = hashlib.sha256(f"{x.shape}".encode()); h.update(np.ascontiguousarray(x).tobytes())
+    return h.hexdigest()
+
 def features_cache_path(dataset: str, split: str, spec: str, size: int, weights_sha256: str, precision: str,
                         images_sha256: str, cache=None) -> Path:
-    "The .npy file that `cached_features` uses for these keys."
+    "The .npy file for these keys: a subset's features (older caches) or, for the whole split's hash, the row store."
     return Path(cache or cache_dir('features'))/(f"{dataset}_{split}_{spec}_{int(size)}px_{precision}"
                                                 f"_w{weights_sha256[:12]}_x{images_sha256[:12]}.npy")
 
+def _open_rows(path: Path, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+    "(memmap of the row store, its mask of finished rows); an empty store is created where none (or a malformed one) is."
+    mask_path = path.with_suffix('.mask')
+    for attempt in range(2):
+        try:
+            data = np.lib.format.open_memmap(path, mode='r+')
+            done = np.load(mask_path) if mask_path.exists() else np.zeros(shape[0], bool)
+            if data.shape == shape and data.dtype == np.float32 and done.shape == (shape[0],) and done.dtype == bool:
+                return data, done
+            if attempt: break
+            path.unlink(); mask_path.unlink(missing_ok=True)                 # malformed: start it again
+        except FileNotFoundError: pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        np.lib.format.open_memmap(tmp, mode='w+', dtype=np.float32, shape=shape).flush()   # sparse on disk
+        try: os.link(tmp, path)            # no-clobber: a store another process just made wins, and its rows stay valid
+        except FileExistsError: pass
+        finally: tmp.unlink()
+    raise ValueError(f"feature cache {path} is malformed; delete it (and {mask_path.name}) and run again")
+
+def _save_mask(path: Path, done: np.ndarray):
+    "Write the mask of finished rows atomically, merged with rows that other processes finished meanwhile."
+    mask_path = path.with_suffix('.mask')
+    if mask_path.exists():
+        disk = np.load(mask_path)
+        if disk.shape == done.shape: done |= disk
+    buf = io.BytesIO(); np.save(buf, done); atomic_write_bytes(mask_path, buf.getvalue())
+
 def cached_features(dataset: str, split: str, spec: str|None = None, size: int|None = None, root=None, indices=None,
                     device=None, batch_size: int|None = None, weights=None, precision: str|None = None, cache=None,
-                    fx: FeatureExtractor|None = None) -> tuple[np.ndarray, np.ndarray]:
+                    fx: FeatureExtractor|None = None, chunk_rows: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     "(features float32 (N, dim), labels) of `split` of `dataset` (rows `indices`), from the disk cache or extracted."
     cfg = load_config(dataset)
     if fx is not None: spec, size, precision = fx.spec, fx.size, fx.precision
@@ -353,14 +387,26 @@ def cached_features(dataset: str, split: str, spec: str|None = None, size: int|N
     sel = np.arange(len(ds)) if indices is None else np.asarray(indices, dtype=np.int64)
     if sel.ndim != 1 or (len(sel) and (sel.min() < 0 or sel.max() >= len(ds))):
         raise ValueError(f"indices must be a 1-D array of rows of {dataset}/{split} (0..{len(ds) - 1}); use labeled_subset")
-    x, y = ds.x[sel], ds.y[sel]
-    h = hashlib.sha256(f"{x.shape}".encode()); h.update(np.ascontiguousarray(x).tobytes())
     wsha = fx.weights_sha256 if fx is not None else _weights_sha256(Path(weights) if weights else vgg16_weights_path())
-    path = features_cache_path(dataset, split, spec, size, wsha, precision, h.hexdigest(), cache)
-    if path.exists():
-        X = np.load(path)
-        if X.shape == (len(sel), spec_dim(spec)) and X.dtype == np.float32: return X, y
-    if fx is None: fx = FeatureExtractor(spec, size, device=dev, weights=weights, precision=precision)
-    X = fx.extract(x, batch_size=batch_size or cfg.feature_batch_size, desc=f"{dataset}/{split} {spec} @{size}px")
-    buf = io.BytesIO(); np.save(buf, X); atomic_write_bytes(path, buf.getvalue())
-    return X, y
+    keys = (dataset, split, spec, size, wsha, precision)
+    legacy = features_cache_path(*keys, _images_sha256(ds.x[sel]), cache)    # a whole-subset file from older versions
+    if legacy.exists():
+        X = np.load(legacy)
+        if X.shape == (len(sel), spec_dim(spec)) and X.dtype == np.float32: return X, ds.y[sel]
+    skey = (dataset, split, str(root), ds.x.shape, getattr(ds, 'source', ''))
+    if skey not in _SPLIT_SHA: _SPLIT_SHA[skey] = _images_sha256(ds.x)
+    path = features_cache_path(*keys, _SPLIT_SHA[skey], cache)                 # the split's row store
+    data, done = _open_rows(path, (len(ds), spec_dim(spec)))
+    todo = np.unique(sel[~done[sel]])
+    if len(todo):
+        if fx is None: fx = FeatureExtractor(spec, size, device=dev, weights=weights, precision=precision)
+        bs = batch_size or cfg.feature_batch_size
+        bar = progress(total=len(todo), desc=f"{dataset}/{split} {spec} @{size}px", unit='img')
+        for i in range(0, len(todo), chunk_rows):                 # a killed run keeps every finished chunk
+            rows = todo[i:i + chunk_rows]
+            data[rows] = fx.extract(ds.x[rows], batch_size=bs); data.flush()
+            done[rows] = True
+            _save_mask(path, done)
+            bar.update(len(rows))
+        bar.close()
+    return np.array(data[sel]), ds.y[sel]

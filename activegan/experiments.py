@@ -18,12 +18,12 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
+__all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'VERDICTS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
            'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell', 'run_one', 'run_cells',
            'scaling_probe', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main',
            'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells',
            'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne',
-           'per_class_gain']
+           'per_class_gain', 'effect_verdict', 'claim_verdicts', 'verdict_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -605,7 +605,8 @@ def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = No
                and r.get('preset') == preset and r.get('key') == Cell(dataset, n, 'activegan', r['seed'], preset, {param: v}).key]
         pv = paper[j] if j < len(paper) and np.isfinite(paper[j]) else None
         mu, ci = mean_ci([r['f1'] for r in sel]) if sel else (None, None)
-        out.append(dict(value=v, mean=mu, ci=ci, k=len(sel), paper=pv, files=[r['file'] for r in sel]))
+        out.append(dict(value=v, mean=mu, ci=ci, k=len(sel), paper=pv, files=[r['file'] for r in sel],
+                        by_seed={int(r['seed']): r['f1'] for r in sel}))
     return out
 
 def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None) -> str:
@@ -684,3 +685,90 @@ def per_class_gain(rows, dataset: str = 'cifar10', n: int | None = None, method:
         d = [a[s]['per_class'][c] - b[s]['per_class'][c] for s in seeds]
         mu, ci = mean_ci(d); out[c] = (mu, ci, len(d))
     return out
+
+# %% ../nbs/09_experiments.ipynb #c035p
+VERDICTS = ('reproduced', 'not reproduced', 'inconclusive', 'not run')
+
+def effect_verdict(d: dict, paper_effect: float | None = None) -> str:
+    """Judge a paired difference `d` (mean, ci, k; signed so that the paper claims it is > 0) against the claim:
+    'reproduced' when its 95% CI lies above 0; 'not reproduced' when it lies below 0, or includes 0 but lies wholly
+    below the paper's own effect `paper_effect` (our data rule out the size the paper reports); else 'inconclusive'."""
+    if not d.get('k'): return 'not run'
+    if d['k'] < 2 or d['ci'] is None or np.isnan(d['ci']): return 'inconclusive'
+    lo, hi = d['mean'] - d['ci'], d['mean'] + d['ci']
+    if lo > 0: return 'reproduced'
+    if hi < 0 or (paper_effect is not None and paper_effect > 0 and hi < paper_effect): return 'not reproduced'
+    return 'inconclusive'
+
+def _combine(parts: list[str]) -> str:
+    "One verdict for a claim made of several parts (columns, values): any 'not reproduced' wins, all 'reproduced' needed."
+    ran = [v for v in parts if v != 'not run']
+    if not ran: return 'not run'
+    if 'not reproduced' in ran: return 'not reproduced'
+    if all(v == 'reproduced' for v in ran): return 'reproduced' if len(ran) == len(parts) else 'inconclusive'
+    return 'inconclusive'
+
+def _fmt_d(d: dict) -> str:
+    return 'not run' if not d.get('k') else f"{d['mean']:+.1f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.1f}") + f" (k={d['k']})"
+
+def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> dict:
+    "Claim 'F1(better) > F1(worse) in every Table 1 column', tested column by column with paired differences."
+    parts, ev = [], []
+    for ds in datasets:
+        cfg = load_config(ds)
+        for j, n in enumerate(cfg.n_values):
+            d = paired_difference(rows, ds, n, method=better, base=worse, preset=preset)
+            pe = cfg[_PAPER_KEYS[better]][j] - cfg[_PAPER_KEYS[worse]][j]
+            v = effect_verdict(d, pe); parts.append(v)
+            if v != 'not run': ev.append(f"{_DS_NAMES[ds]} {n:,}: {_fmt_d(d)} vs paper {pe:+.1f} → {v}")
+    run = sum(v != 'not run' for v in parts)
+    ev = '; '.join(ev) + (f" ({run} of {len(parts)} columns run)" if run else f"none of {len(parts)} columns run yet")
+    return dict(claim=claim, verdict=_combine(parts), evidence=ev)
+
+def _best_claim(abl_rows, param: str, value: float, dataset: str, preset) -> dict:
+    "Claim 'value is the best of the grid': paired difference of `value` against every other value that ran."
+    ab = ablation_rows(abl_rows, param, dataset, preset=preset)
+    sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
+    claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={load_config(dataset).n_values[-1]:,})"
+    me = next((a for a in ab if np.isclose(a['value'], value)), None)
+    others = [a for a in ab if a is not me and a['k']]
+    if me is None or not me['k'] or not others: return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run")
+    parts, ev = [], []
+    for a in others:
+        seeds = sorted(set(me['by_seed']) & set(a['by_seed']))
+        diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
+        mu, ci = mean_ci(diffs) if diffs else (None, None)
+        d = dict(mean=mu, ci=ci, k=len(diffs))
+        v = effect_verdict(d)                     # only the sign: the paper's own gaps between values are a few tenths
+        parts.append('not run' if not diffs else v)
+        ev.append(f"vs {a['value']:g}: {_fmt_d(d)}")
+    run = sum(a['k'] > 0 for a in ab)
+    return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)")
+
+def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None) -> list[dict]:
+    """Each claim of the paper, judged on our result files: dict(claim, verdict, evidence), verdict one of `VERDICTS`.
+    Differences are paired by seed (same S_l, same test set); a claim over several columns needs every column."""
+    out = [_sign_claim(rows, 'ActiveGAN beats the baseline SVM in every column of Table 1', 'activegan', 'baseline', datasets, preset),
+           _sign_claim(rows, 'AC-GAN falls below the baseline in every column', 'baseline', 'acgan', datasets, preset),
+           _sign_claim(rows, 'AC-GAN+F falls below the baseline in every column', 'baseline', 'acgan_f', datasets, preset),
+           _sign_claim(rows, 'ActiveGAN beats AC-GAN+F in every column', 'activegan', 'acgan_f', datasets, preset),
+           _best_claim(abl_rows, 'epsilon', 0.2, 'cifar10', preset),
+           _best_claim(abl_rows, 'alpha', 0.5, 'cifar10', preset)]
+    claim = "the reward makes ActiveGAN's samples more uncertain to the SVM than AC-GAN's (the mechanism, Eq. 10-12)"
+    if not comparisons: out.append(dict(claim=claim, verdict='not run', evidence='`activegan-run compare` has not run'))
+    else:
+        s = comparison_summary(list(comparisons)); sh, mg = s['share_below_eps'], s['margin']
+        # "more uncertain" needs both statistics to move the right way; a clear move the wrong way is a refutation
+        v = {'more uncertain': 'reproduced', 'less uncertain': 'not reproduced'}.get(s['verdict'], 'inconclusive')
+        r0 = comparisons[0]
+        ev = (f"ActiveGAN − AC-GAN, paired over {len(sh['diff'])} seeds: share with margin ≤ ε {sh['diff_mean']:+.3f} ± {sh['diff_ci']:.3f}, "
+              f"mean margin {mg['diff_mean']:+.3f} ± {mg['diff_ci']:.3f}; label accuracy {s['label_acc']['diff_mean']:+.2f} ± {s['label_acc']['diff_ci']:.2f} ({r0['dataset']} n={r0['n']}, {r0['iterations']} iterations, "
+              f"{r0['feature_size']} px features)")
+        out.append(dict(claim=claim, verdict=v, evidence=ev))
+    return out
+
+def verdict_markdown(verdicts) -> str:
+    "The verdict table: claim | verdict | the numbers behind it."
+    mark = {'reproduced': '✅ reproduced', 'not reproduced': '❌ not reproduced', 'inconclusive': '❔ inconclusive', 'not run': '⏳ not run'}
+    return '\n'.join(['| claim of the paper | verdict | numbers behind the call |', '|---|---|---|'] +
+                     [f"| {v['claim']} | {mark[v['verdict']]} | {v['evidence']} |" for v in verdicts])

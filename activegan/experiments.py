@@ -101,10 +101,11 @@ _GAN_KEYS = ('arch', 'lr', 'beta1', 'beta2', 'batch_size', 'nz', 'iterations', '
              'filter_margins')
 
 def settings_hash(cfg, keys) -> str:
-    "8 hex digits of the settings `keys` (plus svm_precompute / svm_scaling where not their original defaults)."
+    "8 hex digits of the settings `keys` (plus svm_precompute / svm_scaling / policy_baseline where not their defaults)."
     relevant = {k: cfg.get(k) for k in keys}
     if cfg.get('svm_precompute'): relevant['svm_precompute'] = True      # only when on: older cells keep their keys
     if cfg.get('svm_scaling', 'standard') != 'standard': relevant['svm_scaling'] = cfg.svm_scaling   # likewise
+    if cfg.get('policy_baseline') and set(keys) & set(_GAN_KEYS): relevant['policy_baseline'] = True   # likewise (GAN cells)
     return hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 @dataclass

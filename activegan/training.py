@@ -110,6 +110,7 @@ TRAIN_DEFAULTS = dict(
     log_every=50,              # pull the on-device history to the host (one sync) every this many iterations
     explode_threshold=1e5,     # stop when |a loss| exceeds this (or is NaN/inf)
     policy_fit=1.0,            # weight of the policy's maximum-likelihood fit on the buffer (our interpretation)
+    policy_baseline=False,     # subtract the batch-mean reward in L_U (REINFORCE baseline; not in the paper's Eq. 10)
     graph_warmup=2,            # eager iterations of each step variant before its CUDA graph is captured
 )
 
@@ -122,7 +123,8 @@ STATS = ('d_loss', 'g_loss', 'policy_nll', 'l_u', 'reward', 'margin', 'small_mar
 LOSSES = ('g_loss', 'policy_nll', 'l_u', 'd_loss')   # in the order they are computed within an iteration
 # settings that must not change when a run is resumed
 RESUME_KEYS = ('arch', 'nz', 'batch_size', 'lr', 'beta1', 'beta2', 'g_steps_per_d', 'warmup', 'buffer_size', 'lam',
-               'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_hidden', 'amp', 'policy_fit')
+               'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_hidden', 'amp', 'policy_fit',
+               'policy_baseline')
 
 # %% ../nbs/08_training.ipynb #c022
 FAST_MODES = ('graph', 'compile', 'compile+graph')
@@ -174,6 +176,7 @@ class GANTrainer:
         if self.k_d < 1: raise ValueError(f"g_steps_per_d must be >= 1, got {self.k_d}; fix settings.ini")
         self.eps = float(cfg.epsilon)
         self.policy_fit, self.amp = float(_opt(cfg, 'policy_fit')), bool(_opt(cfg, 'amp'))
+        self.policy_baseline = bool(_opt(cfg, 'policy_baseline'))
         self.X, self.Y = _labeled_tensors(x_l, y_l, n_classes, self.device)
         self.img_shape = tuple(self.X.shape[1:])
         seed_everything(self.seed)                                     # Alg. 1 line 1: seeded initialisation
@@ -253,7 +256,7 @@ def _g_step(self: GANTrainer, lu_on: bool) -> None:
         r_mean, margin, small = r.mean(), u_m.float().mean(), (u_m <= self.eps).float().mean()
     if lu_on:
         logp = self.policy.log_prob(xf, d.z)                      # line 9: log P(x̂|θ), differentiable in Ψg and θ
-        l_u = _policy().uncertainty_loss(logp, r)                 # line 10: surrogate of Eq. 10 (gradient = -Eq. 12)
+        l_u = _policy().uncertainty_loss(logp, r, self.policy_baseline)   # line 10: surrogate of Eq. 10 (gradient = -Eq. 12)
         total = total + self.lam * l_u                            # Eq. 11 (as a loss to minimise)
     xb, zb = self.buffer.sample(d.u)
     nll = -self.policy.log_prob(xb, zb).mean()                    # θ fitted to recent samples (our interpretation)
@@ -374,9 +377,10 @@ def _load_state_dict(self: GANTrainer, ck: dict, path='checkpoint') -> None:
     for k in ('n_classes', 'img_shape', 'seed', 'n_labeled', 'labels_sum', 'reward'):
         if old[k] != new[k]:
             raise ValueError(f"{path} was written with {k}={old[k]!r}, this run has {new[k]!r}; use another out_dir or resume=False")
-    for k in RESUME_KEYS:
-        if old['resume_cfg'].get(k) != new['resume_cfg'].get(k):
-            raise ValueError(f"{path} was written with {k}={old['resume_cfg'].get(k)!r}, settings now say {new['resume_cfg'].get(k)!r}; use another out_dir or resume=False")
+    for k in RESUME_KEYS:                    # a key newer than the checkpoint counts as its default
+        was = old['resume_cfg'].get(k, TRAIN_DEFAULTS.get(k))
+        if was != new['resume_cfg'].get(k):
+            raise ValueError(f"{path} was written with {k}={was!r}, settings now say {new['resume_cfg'].get(k)!r}; use another out_dir or resume=False")
     self.G.load_state_dict(ck['G']); self.D.load_state_dict(ck['D']); self.policy.load_state_dict(ck['policy'])
     self.opt_G.load_state_dict(ck['opt_G']); self.opt_D.load_state_dict(ck['opt_D']); self.opt_P.load_state_dict(ck['opt_P'])
     self.buffer.load_state_dict(ck['buffer'])

@@ -20,8 +20,8 @@ from .classifier import fit_svm, f_score, per_class_f_score
 # %% auto #0
 __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'VERDICTS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
            'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell', 'run_one', 'run_cells',
-           'scaling_probe', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides', 'main',
-           'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells',
+           'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides',
+           'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells',
            'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne',
            'per_class_gain', 'effect_verdict', 'claim_verdicts', 'verdict_markdown']
 
@@ -151,11 +151,12 @@ def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval):
 
 def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
     "Train (or resume, or load when finished) the generator of a GAN cell; ActiveGAN starts from its AC-GAN cell's warm-up."
-    from activegan.training import train_gan, make_reward_fn, branch_checkpoint
+    from activegan.training import train_gan, make_reward_fn, branch_checkpoint, REWARD_KEYS
     from activegan.classifier import TorchSVM
     active = cell.method == 'activegan'
-    runs = lambda method: cache_dir('runs')/Cell(cell.dataset, cell.n, method, cell.seed, cell.preset, cell.overrides).key
-    run_dir, warm = runs('activegan' if active else 'acgan'), runs('acgan')   # AC-GAN and AC-GAN+F share one generator
+    runs = lambda method, ov: cache_dir('runs')/Cell(cell.dataset, cell.n, method, cell.seed, cell.preset, ov).key
+    run_dir = runs('activegan' if active else 'acgan', cell.overrides)      # AC-GAN and AC-GAN+F share one generator
+    warm = runs('acgan', {k: v for k, v in cell.overrides.items() if k not in REWARD_KEYS})   # ablations: one warm-up
     if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
         branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
     reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None
@@ -289,9 +290,24 @@ def _binned(h: dict, width: int) -> dict:
             out[k] = [None if not np.isfinite(m) else float(m) for m in np.nanmean(pad.reshape(nb, width), 1)]
     return out
 
+def comparison_donor(reward_dir, dataset: str, n: int, seed: int, cfg, eval_every: int, eval_per_class: int) -> Path | None:
+    "The run folder of a committed comparison whose AC-GAN arm this one repeats exactly: same settings but `REWARD_KEYS`."
+    from activegan.training import REWARD_KEYS
+    norm = lambda c: json.loads(json.dumps({k: v for k, v in dict(c).items() if k not in REWARD_KEYS}, default=str))
+    mine = norm(cfg.items())
+    for p in sorted(Path(reward_dir).glob(f"{dataset}_n{n}_s{seed}_*.json")) if reward_dir and Path(reward_dir).exists() else []:
+        r = read_result(p); res = r['result']; run = Path(res.get('run_dir', ''))
+        same_eval = (res.get('eval_every'), res.get('eval_per_class')) == (eval_every, eval_per_class)
+        if same_eval and norm(r['manifest']['config'] or {}) == mine and (run/'acgan'/'warmup.pt').exists() \
+                and (run/'acgan'/'checkpoint.pt').exists() and (run/'curves.json').exists():
+            return run
+    return None
+
 def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=None, eval_every: int = 100,
-                      eval_per_class: int = 50, hist_bin: int = 10, out_dir=None, n_jobs: int = -1) -> dict:
-    "Train AC-GAN and ActiveGAN from the same seed and warm-up; the SVM's uncertainty about their samples over training."
+                      eval_per_class: int = 50, hist_bin: int = 10, out_dir=None, n_jobs: int = -1, donor_dir=None) -> dict:
+    """Train AC-GAN and ActiveGAN from the same seed and warm-up; the SVM's uncertainty about their samples over training.
+    With `donor_dir` (a results folder), a committed comparison that differs only in reward settings lends its AC-GAN arm."""
+    import shutil
     from activegan.training import train_gan, make_reward_fn, branch_checkpoint
     from activegan.classifier import TorchSVM
     from activegan.acgan import sample_grid
@@ -317,6 +333,14 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
                 atomic_write_json(curves_path, curves)
         return cb
     t0 = time.perf_counter()
+    donor = None if (base/'acgan').exists() else comparison_donor(donor_dir, dataset, n, seed, cfg, eval_every, eval_per_class)
+    if donor is not None and not (base/'activegan'/'checkpoint.pt').exists():   # its AC-GAN arm is this one's, bit for bit
+        tmp = base/'.acgan.tmp'; shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(donor/'acgan', tmp); os.replace(tmp, base/'acgan')     # whole, or not at all
+        dc = json.loads((donor/'curves.json').read_text())
+        curves['acgan'] = dc['acgan']; curves['activegan'][str(m)] = dc['acgan'][str(m)]; atomic_write_json(curves_path, curves)
+        atomic_write_json(base/'acgan_from.json', {'run_dir': str(donor)})
+        branch_checkpoint(base/'acgan', base/'activegan', reward=True, name='warmup.pt')
     if not (base/'activegan'/'checkpoint.pt').exists():
         train_gan(cfg, train.x[idx], y_l, K, base/'acgan', seed=seed, device=dev, max_iters=m, callback=callback('acgan'))
         branch_checkpoint(base/'acgan', base/'activegan', reward=True)
@@ -339,7 +363,8 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
                         for arm in ('acgan', 'activegan')},
                 final=final, scaling_probe=json.loads(probe_path.read_text()) if probe_path.exists() else None,
                 svm_scaling=cfg.get('svm_scaling', 'standard'), hist_bin=int(hist_bin), history={arm: _binned(r.history, hist_bin) for arm, r in runs.items()},
-                wall_s=time.perf_counter() - t0, run_dir=str(base)), grids
+                wall_s=time.perf_counter() - t0, run_dir=str(base), policy_baseline=bool(cfg.get('policy_baseline', False)),
+                acgan_from=json.loads((base/'acgan_from.json').read_text())['run_dir'] if (base/'acgan_from.json').exists() else None), grids
 
 # %% ../nbs/09_experiments.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -474,7 +499,8 @@ def main(argv=None):
                     path = Path(a.results_dir or RESULTS_DIR)/'reward'/f"{ds}_n{n}_s{s}{tag}_{h}.json"
                     if path.exists() and not a.force: print(f"{path.name}: done"); continue
                     seed_everything(s); t0 = time.perf_counter()
-                    res, grids = reward_comparison(ds, n, s, cfg, a.root, a.device, a.eval_every, a.eval_per_class)
+                    res, grids = reward_comparison(ds, n, s, cfg, a.root, a.device, a.eval_every, a.eval_per_class,
+                                                   donor_dir=Path(a.results_dir or RESULTS_DIR)/'reward')
                     res['grids'] = {arm: save_grid(g, path.with_name(f"{path.stem}_{arm}.png")).name for arm, g in grids.items()}
                     write_result(path, res, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
                     f = res['final']
@@ -488,7 +514,8 @@ def load_comparisons(results_dir=None) -> list[dict]:
     out = []
     for p in sorted(d.glob('*.json')):
         r = read_result(p)
-        out.append({**r['result'], 'file': p.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device'),
+        out.append({'policy_baseline': bool((r['manifest'].get('config') or {}).get('policy_baseline', False)),
+                    **r['result'], 'file': p.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device'),
                     'wall_time_s': r['manifest'].get('wall_time_s'), 'command': r['manifest'].get('command')})
     return out
 

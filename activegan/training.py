@@ -14,8 +14,8 @@ import torch
 from .core import Config, get_device, seed_everything, atomic_torch_save, progress
 
 # %% auto #0
-__all__ = ['TRAIN_DEFAULTS', 'STATS', 'LOSSES', 'RESUME_KEYS', 'FAST_MODES', 'RewardFn', 'make_reward_fn', 'SampleBuffer',
-           'TrainingDiverged', 'GANTrainer', 'TrainResult', 'train_gan', 'load_generator', 'generate',
+__all__ = ['TRAIN_DEFAULTS', 'STATS', 'LOSSES', 'RESUME_KEYS', 'REWARD_KEYS', 'FAST_MODES', 'RewardFn', 'make_reward_fn',
+           'SampleBuffer', 'TrainingDiverged', 'GANTrainer', 'TrainResult', 'train_gan', 'load_generator', 'generate',
            'branch_checkpoint', 'benchmark_steps']
 
 # %% ../nbs/08_training.ipynb #c005
@@ -125,6 +125,8 @@ LOSSES = ('g_loss', 'policy_nll', 'l_u', 'd_loss')   # in the order they are com
 RESUME_KEYS = ('arch', 'nz', 'batch_size', 'lr', 'beta1', 'beta2', 'g_steps_per_d', 'warmup', 'buffer_size', 'lam',
                'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_hidden', 'amp', 'policy_fit',
                'policy_baseline')
+# the subset that only the reward term reads: free to differ while a run has not yet used L_U (AC-GAN runs, warm-ups)
+REWARD_KEYS = ('lam', 'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_baseline')
 
 # %% ../nbs/08_training.ipynb #c022
 FAST_MODES = ('graph', 'compile', 'compile+graph')
@@ -377,7 +379,9 @@ def _load_state_dict(self: GANTrainer, ck: dict, path='checkpoint') -> None:
     for k in ('n_classes', 'img_shape', 'seed', 'n_labeled', 'labels_sum', 'reward'):
         if old[k] != new[k]:
             raise ValueError(f"{path} was written with {k}={old[k]!r}, this run has {new[k]!r}; use another out_dir or resume=False")
+    unread = REWARD_KEYS if not old['reward'] or int(ck['iteration']) <= int(old['resume_cfg']['warmup']) else ()
     for k in RESUME_KEYS:                    # a key newer than the checkpoint counts as its default
+        if k in unread: continue             # the weights so far never depended on it
         was = old['resume_cfg'].get(k, TRAIN_DEFAULTS.get(k))
         if was != new['resume_cfg'].get(k):
             raise ValueError(f"{path} was written with {k}={was!r}, settings now say {new['resume_cfg'].get(k)!r}; use another out_dir or resume=False")

@@ -797,6 +797,6 @@ def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashio
 
 def verdict_markdown(verdicts) -> str:
     "The verdict table: claim | verdict | the numbers behind it."
-    mark = {'reproduced': '✅ reproduced', 'not reproduced': '❌ not reproduced', 'inconclusive': '❔ inconclusive', 'not run': '⏳ not run'}
+    mark = {'reproduced': '**reproduced**', 'not reproduced': '**not reproduced**', 'inconclusive': 'inconclusive', 'not run': 'not run'}
     return '\n'.join(['| claim of the paper | verdict | numbers behind the call |', '|---|---|---|'] +
                      [f"| {v['claim']} | {mark[v['verdict']]} | {v['evidence']} |" for v in verdicts])

@@ -303,7 +303,7 @@ pre, code { font-family: SFMono-Regular, Menlo, Consolas, "Liberation Mono", mon
 .output_stderr pre { background: #fff5f5; }
 .output_area img { max-width: 100%; height: auto; }
 .rendered_html img { max-width: 100%; }
-table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; }
+table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; display: block; max-width: 100%; overflow-x: auto; }
 th, td { border-bottom: 1px solid var(--border); padding: .3rem .7rem; text-align: left; }
 thead th { border-bottom: 2px solid #adb5bd; }
 blockquote { border-left: 4px solid var(--border); margin: 1rem 0; padding: .2rem 1rem; color: #495057; }

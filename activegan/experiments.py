@@ -334,7 +334,7 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
         return cb
     t0 = time.perf_counter()
     donor = None if (base/'acgan').exists() else comparison_donor(donor_dir, dataset, n, seed, cfg, eval_every, eval_per_class)
-    if donor is not None and not (base/'activegan'/'checkpoint.pt').exists():   # its AC-GAN arm is this one's, bit for bit
+    if donor is not None:                                                       # its AC-GAN arm is this one's, bit for bit
         tmp = base/'.acgan.tmp'; shutil.rmtree(tmp, ignore_errors=True)
         shutil.copytree(donor/'acgan', tmp); os.replace(tmp, base/'acgan')     # whole, or not at all
         dc = json.loads((donor/'curves.json').read_text())
@@ -593,6 +593,11 @@ def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', bas
     mu, ci = mean_ci([a[s] - b[s] for s in seeds])
     return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds)
 
+def _fmt_d(d: dict, k: bool = False) -> str:
+    "A paired difference as '+m ± ci' (and its number of seeds with `k`)."
+    if not d.get('k'): return 'not run'
+    return f"{d['mean']:+.1f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.1f}") + (f" (k={d['k']})" if k else '')
+
 def _fmt(c) -> str:
     if c['k'] == 0: return f"not run ({c['paper']})" if c['paper'] is not None else 'not run'
     ci = '' if np.isnan(c['ci']) else f" ± {c['ci']:.1f}"
@@ -609,9 +614,8 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
         lines.append(f"| {_METHOD_NAMES[m]} | " + ' | '.join(_fmt(cells[(m, ds, n)]) for ds, n in cols) + ' |')
     if 'activegan' in methods and 'baseline' in methods:                  # the paper's claim, as a paired difference
         pd_ = lambda ds, n: paired_difference(rows, ds, n, preset=preset)
-        fmt = lambda d: 'not run' if d['k'] == 0 else f"{d['mean']:+.1f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.1f}")
         paper = lambda ds, n: (lambda c: f" ({c.paper_activegan[c.n_values.index(n)] - c.paper_baseline[c.n_values.index(n)]:+.1f})")(load_config(ds))
-        lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(fmt(pd_(ds, n)) + paper(ds, n) for ds, n in cols) + ' |')
+        lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(_fmt_d(pd_(ds, n)) + paper(ds, n) for ds, n in cols) + ' |')
     ks = sorted({c['k'] for c in cells.values() if c['k']})
     note = (f"\n\nOurs: mean ± 95% CI (Student t) over {'/'.join(map(str, ks)) or 'no'} seeds; the paper's number in parentheses. "
             "\\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set.")
@@ -736,9 +740,6 @@ def _combine(parts: list[str]) -> str:
     if all(v == 'reproduced' for v in ran): return 'reproduced' if len(ran) == len(parts) else 'inconclusive'
     return 'inconclusive'
 
-def _fmt_d(d: dict) -> str:
-    return 'not run' if not d.get('k') else f"{d['mean']:+.1f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.1f}") + f" (k={d['k']})"
-
 def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> dict:
     "Claim 'F1(better) > F1(worse) in every Table 1 column', tested column by column with paired differences."
     parts, ev = [], []
@@ -748,7 +749,7 @@ def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> 
             d = paired_difference(rows, ds, n, method=better, base=worse, preset=preset)
             pe = cfg[_PAPER_KEYS[better]][j] - cfg[_PAPER_KEYS[worse]][j]
             v = effect_verdict(d, pe); parts.append(v)
-            if v != 'not run': ev.append(f"{_DS_NAMES[ds]} {n:,}: {_fmt_d(d)} vs paper {pe:+.1f} → {v}")
+            if v != 'not run': ev.append(f"{_DS_NAMES[ds]} {n:,}: {_fmt_d(d, k=True)} vs paper {pe:+.1f} → {v}")
     run = sum(v != 'not run' for v in parts)
     ev = '; '.join(ev) + (f" ({run} of {len(parts)} columns run)" if run else f"none of {len(parts)} columns run yet")
     return dict(claim=claim, verdict=_combine(parts), evidence=ev)
@@ -769,7 +770,7 @@ def _best_claim(abl_rows, param: str, value: float, dataset: str, preset) -> dic
         d = dict(mean=mu, ci=ci, k=len(diffs))
         v = effect_verdict(d)                     # only the sign: the paper's own gaps between values are a few tenths
         parts.append('not run' if not diffs else v)
-        ev.append(f"vs {a['value']:g}: {_fmt_d(d)}")
+        ev.append(f"vs {a['value']:g}: {_fmt_d(d, k=True)}")
     run = sum(a['k'] > 0 for a in ab)
     return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)")
 

@@ -347,24 +347,20 @@ def features_cache_path(dataset: str, split: str, spec: str, size: int, weights_
                                                 f"_w{weights_sha256[:12]}_x{images_sha256[:12]}.npy")
 
 def _open_rows(path: Path, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
-    "(memmap of the row store, its mask of finished rows); an empty store is created where none (or a malformed one) is."
+    "(memmap of the row store, its mask of finished rows); an empty store is created where there is none."
     mask_path = path.with_suffix('.mask')
-    for attempt in range(2):
-        try:
-            data = np.lib.format.open_memmap(path, mode='r+')
-            done = np.load(mask_path) if mask_path.exists() else np.zeros(shape[0], bool)
-            if data.shape == shape and data.dtype == np.float32 and done.shape == (shape[0],) and done.dtype == bool:
-                return data, done
-            if attempt: break
-            path.unlink(); mask_path.unlink(missing_ok=True)                 # malformed: start it again
-        except FileNotFoundError: pass
+    if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         np.lib.format.open_memmap(tmp, mode='w+', dtype=np.float32, shape=shape).flush()   # sparse on disk
         try: os.link(tmp, path)            # no-clobber: a store another process just made wins, and its rows stay valid
         except FileExistsError: pass
         finally: tmp.unlink()
-    raise ValueError(f"feature cache {path} is malformed; delete it (and {mask_path.name}) and run again")
+    data = np.lib.format.open_memmap(path, mode='r+')
+    done = np.load(mask_path) if mask_path.exists() else np.zeros(shape[0], bool)
+    if data.shape != shape or data.dtype != np.float32 or done.shape != (shape[0],):
+        raise ValueError(f"feature cache {path} does not hold {shape} float32 rows; delete it (and {mask_path.name}) and run again")
+    return data, done
 
 def _save_mask(path: Path, done: np.ndarray):
     "Write the mask of finished rows atomically, merged with rows that other processes finished meanwhile."

@@ -90,7 +90,7 @@ def load_config(dataset: str|None = None, preset: str|None = None, path=None, **
         if sec is None: continue
         if not cp.has_section(sec):
             raise ValueError(f"settings: no section [{sec}] in {p}; known sections: {cp.sections()}")
-        raw.update({k: v for k, v in cp.items(sec)})
+        raw.update(cp._sections[sec])   # the keys this section names (cp.items would re-add [DEFAULT] over the data set's)
     cfg = Config({k: _parse(k, v, p) for k, v in raw.items()})
     cfg.update(overrides)
     cfg['dataset'], cfg['preset'] = dataset, preset

@@ -198,6 +198,7 @@ def manifest(command=None, config=None, seed=None, wall_time=None, device=None, 
                 device=device_name(device), host=socket.gethostname(),
                 versions=dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
                               sklearn=sklearn.__version__),
+                torch_threads=torch.get_num_threads(),       # CPU float sums depend on it (see Device and seeds)
                 wall_time_s=None if wall_time is None else round(float(wall_time), 3),
                 finished=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), **extra)
 

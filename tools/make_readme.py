@@ -1,7 +1,10 @@
 """Write README.md from nbs/index.ipynb (nbdev's `nbdev-readme` needs Quarto, which this project cannot assume).
 
-    python tools/make_readme.py          # write README.md
-    python tools/make_readme.py --check  # exit 1 if README.md is stale
+    python tools/make_readme.py            # write README.md from the stored outputs of nbs/index.ipynb
+    python tools/make_readme.py --execute  # execute nbs/index.ipynb first (after new result files), then write
+    python tools/make_readme.py --check    # exit 1 if README.md is stale
+
+nbs/index.ipynb itself asserts (under pytest --nbval) that README.md shows today's result files.
 
 Cells marked `#| hide` are dropped; `#| echo: false` cells keep only their outputs; other code cells show
 their source and outputs. Markdown outputs (tables) are inlined as markdown.
@@ -45,7 +48,14 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb') -> str:
     return re.sub(r'\]\((\d\d_[\w]+)\.ipynb\)', r'](nbs/\1.ipynb)', text)
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(); ap.add_argument('--check', action='store_true'); a = ap.parse_args()
+    ap = argparse.ArgumentParser(); ap.add_argument('--check', action='store_true'); ap.add_argument('--execute', action='store_true')
+    a = ap.parse_args()
+    if a.execute:
+        import os, subprocess
+        env = dict(os.environ, ACTIVEGAN_README_UPDATE='1', ACTIVEGAN_NO_PROGRESS='1')
+        subprocess.run(['jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', str(ROOT/'nbs'/'index.ipynb')],
+                       check=True, env=env, cwd=ROOT/'nbs')
+        subprocess.run(['nbdev-clean', '--fname', str(ROOT/'nbs'/'index.ipynb')], check=True, cwd=ROOT)
     text, readme = render(), ROOT/'README.md'
     if a.check:
         if not readme.exists() or readme.read_text() != text:

@@ -187,15 +187,16 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
         X_v, y_v = split_features(ds, 'valid', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
         scores = {}
         for m in cfg.filter_margins:
-            keep = _take_balanced(u <= m, y_p, n_gen // K, K)
-            if np.bincount(y_p[keep], minlength=K).min() < cfg.svm_cv: continue
+            keep = _take_balanced(u <= m, y_p, n_gen // K, K)     # S_l keeps every class in the CV folds
+            if len(keep) == 0: continue
             scores[m] = _retrain_score(X_l, y_l, X_p[keep], y_p[keep], cfg, seed, n_jobs, X_v, y_v)[1]
-        if not scores: raise RuntimeError(f"AC-GAN+F: no margin in {cfg.filter_margins} keeps enough samples of every class; "
-                                          f"raise the pool size or the margins")
+        if not scores: raise RuntimeError(f"AC-GAN+F: no generated sample of the pool has a margin <= {max(cfg.filter_margins)}; "
+                                          f"widen filter_margins in settings.ini (or --set filter_margins=...)")
         m_best = max(scores, key=scores.get)
         keep = _take_balanced(u <= m_best, y_p, n_gen // K, K)
         X_g, y_g = X_p[keep], y_p[keep]
-        out.update(filter_margin=m_best, filter_valid_f1=scores, n_generated=int(len(keep)))
+        out.update(filter_margin=m_best, filter_valid_f1=scores, n_generated=int(len(keep)),
+                   filter_per_class=np.bincount(y_g, minlength=K).tolist())
     else:
         x_g, y_g = generate(run.G, n_per_class=n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_g = fx.extract(x_g, batch_size=cfg.feature_batch_size)

@@ -618,8 +618,8 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
         paper = lambda ds, n: (lambda c: f" ({c.paper_activegan[c.n_values.index(n)] - c.paper_baseline[c.n_values.index(n)]:+.1f})")(load_config(ds))
         lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(_fmt_d(pd_(ds, n)) + paper(ds, n) for ds, n in cols) + ' |')
     ks = sorted({c['k'] for c in cells.values() if c['k']})
-    note = (f"\n\nOurs: mean ± 95% CI (Student t) over {'/'.join(map(str, ks)) or 'no'} seeds; the paper's number in parentheses. "
-            "\\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set.")
+    note = (f"\n\nOurs: mean ± 95% CI (Student t) over {'/'.join(map(str, ks)) or 'no'} seeds; the paper's number in parentheses."
+            + (" \\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set." if 'cifar10' in datasets else ''))
     return '\n'.join(lines) + note
 
 # %% ../nbs/09_experiments.ipynb #c035c

@@ -82,15 +82,17 @@ def settings_path(path=None) -> Path:
 def load_config(dataset: str|None = None, preset: str|None = None, path=None, **overrides) -> Config:
     "Settings for `dataset` (a section of settings.ini), with an optional `preset` section layered on top."
     p = settings_path(path)
-    cp = configparser.ConfigParser(inline_comment_prefixes=('#',), interpolation=None)
+    # [DEFAULT] read as a plain section: a section's items are then only the keys it names, so a preset laid over a
+    # data set overrides just those (configparser's own DEFAULT would re-add every default over the data set's values)
+    cp = configparser.ConfigParser(inline_comment_prefixes=('#',), interpolation=None, default_section='\0none')
     cp.optionxform = str  # keep key case (svm_C)
     cp.read(p)
-    raw = dict(cp.defaults())
+    raw = dict(cp.items('DEFAULT')) if cp.has_section('DEFAULT') else {}
     for sec in (dataset, preset):
         if sec is None: continue
-        if not cp.has_section(sec):
-            raise ValueError(f"settings: no section [{sec}] in {p}; known sections: {cp.sections()}")
-        raw.update(cp._sections[sec])   # the keys this section names (cp.items would re-add [DEFAULT] over the data set's)
+        if sec == 'DEFAULT' or not cp.has_section(sec):
+            raise ValueError(f"settings: no section [{sec}] in {p}; known sections: {[s for s in cp.sections() if s != 'DEFAULT']}")
+        raw.update(cp.items(sec))
     cfg = Config({k: _parse(k, v, p) for k, v in raw.items()})
     cfg.update(overrides)
     cfg['dataset'], cfg['preset'] = dataset, preset

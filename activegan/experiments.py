@@ -586,13 +586,14 @@ def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_m
 
 def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', base: str = 'baseline', preset=None,
                       current_only: bool = True) -> dict:
-    "F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds."
+    "F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds, diffs."
     sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset) and (is_current(r) or not current_only)]
     a = {r['seed']: r['f1'] for r in sel if r['method'] == method}; b = {r['seed']: r['f1'] for r in sel if r['method'] == base}
     seeds = sorted(set(a) & set(b))
-    if not seeds: return dict(mean=None, ci=None, k=0, seeds=[])
-    mu, ci = mean_ci([a[s] - b[s] for s in seeds])
-    return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds)
+    if not seeds: return dict(mean=None, ci=None, k=0, seeds=[], diffs=[])
+    diffs = [a[s] - b[s] for s in seeds]
+    mu, ci = mean_ci(diffs)
+    return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds, diffs=diffs)
 
 def _fmt_d(d: dict, k: bool = False) -> str:
     "A paired difference as '+m ± ci' (and its number of seeds with `k`)."

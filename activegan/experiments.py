@@ -18,11 +18,12 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'VERDICTS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
-           'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell', 'run_one', 'run_cells',
-           'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci', 'load_results', 'parse_overrides',
-           'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'table1_cells',
-           'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne',
+__all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'extractor', 'weights_sha256', 'split_features',
+           'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell', 'run_one',
+           'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci', 'load_results',
+           'parse_overrides', 'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current',
+           'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data',
+           'plot_tsne', 'class_faithfulness', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
            'per_class_gain', 'effect_verdict', 'claim_verdicts', 'verdict_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
@@ -392,7 +393,7 @@ ABLATIONS = {'epsilon': 'epsilon_grid', 'alpha': 'alpha_grid'}   # --param -> it
 def _parser():
     ap = argparse.ArgumentParser(prog='activegan-run', description="Run parts of the ActiveGAN reproduction; finished cells are skipped.")
     sub = ap.add_subparsers(dest='cmd', required=True)
-    for name in ('baseline', 'table1', 'features', 'compare', 'ablation', 'figures'):
+    for name in ('baseline', 'table1', 'features', 'compare', 'ablation', 'figures', 'faithfulness'):
         p = sub.add_parser(name)
         if name == 'ablation':
             p.add_argument('--dataset', nargs='+', default=['cifar10'], choices=DATASETS)
@@ -414,6 +415,8 @@ def _parser():
             p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
         if name == 'figures':
             p.add_argument('--per-group', type=int, default=500, help="points per group in the t-SNE of Figure 4")
+        if name == 'faithfulness':
+            p.add_argument('--per-class', type=int, default=100, help="generated samples per class and generator")
         if name == 'compare':
             p.add_argument('--eval-every', type=int, default=100, help="evaluate both generators every this many iterations")
             p.add_argument('--eval-per-class', type=int, default=50, help="fixed samples per class in each evaluation")
@@ -489,6 +492,21 @@ def main(argv=None):
                     fd['figure5'] = save_grid(grid, path.with_name(f"{key}_figure5.png")).name
                     write_result(path, fd, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
                     print(f"{path.name}: t-SNE of {sum(len(g['xy']) for g in fd['groups'].values())} points, Figure 5 grid")
+    elif a.cmd == 'faithfulness':
+        from activegan.acgan import save_grid
+        for ds in a.dataset:
+            cfg = load_config(ds, a.preset, **ov)
+            for n in (a.n or cfg.n_values):
+                for s in (a.seeds if a.seeds is not None else cfg.seeds):
+                    key = Cell(ds, n, 'activegan', s, a.preset, ov).key
+                    path = Path(a.results_dir or RESULTS_DIR)/'faithfulness'/f"{key}.json"
+                    if path.exists() and not a.force: print(f"{path.name}: done"); continue
+                    seed_everything(s); t0 = time.perf_counter()
+                    fa, grids = class_faithfulness(ds, n, s, cfg, a.preset, ov, a.root, a.device, a.per_class)
+                    fa.update(preset=a.preset, grids={arm: save_grid(g, path.with_name(f"{key}_{arm}.png")).name for arm, g in grids.items()})
+                    write_result(path, fa, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
+                    print(f"{path.name}: SVM agrees with y on " + ', '.join(f"{k} {v['accuracy']:.1f}%" for k, v in fa['arms'].items())
+                          + f" (real test images: {fa['real_test']['accuracy']:.1f}%)")
     elif a.cmd == 'compare':
         from activegan.acgan import save_grid
         for ds in a.dataset:
@@ -702,6 +720,82 @@ def plot_tsne(fd: dict, axes=None):
         ax.set_title(f"({'ab'[arm == 'activegan']}) {name}", fontsize=9); ax.set_xticks([]); ax.set_yticks([])
     axes[0].legend(fontsize=7, loc='best', markerscale=2)
     return axes
+
+# %% ../nbs/09_experiments.ipynb #c035k2
+def _confusion(y, pred, K: int) -> np.ndarray:
+    "K x K counts: row = true (or conditioning) label, column = the SVM's label."
+    return np.bincount(np.asarray(y) * K + np.asarray(pred), minlength=K * K).reshape(K, K)
+
+def _agreement(cm: np.ndarray) -> dict:
+    "Overall and per-class agreement (%) of a confusion matrix, with the matrix itself."
+    rows = cm.sum(1)
+    return dict(accuracy=float(100 * np.trace(cm) / max(cm.sum(), 1)),
+                per_class=np.round(100 * np.diag(cm) / np.maximum(rows, 1), 2).tolist(), confusion=cm.tolist())
+
+FAITH_ARMS = ('acgan', 'activegan')
+
+def class_faithfulness(dataset: str, n: int, seed: int, cfg, preset=None, overrides=None, root=None, device=None,
+                       per_class: int = 100, grid_rows: int = 4, n_jobs: int = -1) -> tuple[dict, dict]:
+    "The baseline SVM's confusion of G(z, y) against y for the generators of a Table 1 cell, the same on real test images, and a grid per generator."
+    from activegan.training import generate
+    from activegan.acgan import sample_grid
+    if per_class < 1: raise ValueError(f"per_class must be >= 1, got {per_class}")
+    dev, K, ov = get_device(device), _DATASET_CLASSES[dataset], dict(overrides or {})
+    train = load_dataset(dataset, 'train', root=root)
+    idx = labeled_subset(train.y, n, seed)
+    X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=dev)
+    X_t, y_t = split_features(dataset, 'test', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
+    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                     # the cell's baseline SVM
+    fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
+    out = dict(dataset=dataset, n=int(n), seed=int(seed), per_class_samples=int(per_class), n_test=int(len(y_t)),
+               real_test=_agreement(_confusion(y_t, svm0.predict(X_t), K)), arms={})
+    grids = {}
+    for arm in FAITH_ARMS:
+        G = cell_generator(Cell(dataset, n, arm, seed, preset, ov), cfg, train.x[idx], y_l, svm0, fx, dev).G
+        x_g, y_g = generate(G, n_per_class=per_class, nz=cfg.nz, seed=seed + 50_000, device=dev, n_classes=K)
+        out['arms'][arm] = _agreement(_confusion(y_g, svm0.predict(fx.extract(x_g, batch_size=cfg.feature_batch_size)), K))
+        grids[arm] = sample_grid(G, K, grid_rows, cfg.nz, seed=seed + 1_000_003, device=dev)
+    return out, grids
+
+# %% ../nbs/09_experiments.ipynb #c035k8
+def load_faithfulness(results_dir=None) -> list[dict]:
+    "Every `activegan-run faithfulness` result (result fields plus file, commit, device)."
+    d = Path(results_dir or RESULTS_DIR)/'faithfulness'
+    rows = []
+    for f in sorted(d.glob('*.json')) if d.exists() else []:
+        r = read_result(f)
+        rows.append({**r['result'], 'file': f.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device')})
+    return rows
+
+def faithfulness_table(rows, dataset: str, n: int, preset=None) -> dict:
+    "{'real test' | arm: (per-class mean over seeds, overall (mean, 95% CI half-width), seeds)} for one (data set, n)."
+    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset)]
+    out = {}
+    for name, get in [('real test', lambda r: r['real_test'])] + [(a, lambda r, a=a: r['arms'][a]) for a in FAITH_ARMS]:
+        if not sel: break
+        out[name] = (np.mean([get(r)['per_class'] for r in sel], 0), mean_ci([get(r)['accuracy'] for r in sel]),
+                     sorted(r['seed'] for r in sel))
+    return out
+
+def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=None):
+    "Heat map of per-class agreement (%) of the baseline SVM with the conditioning label; one block of rows per n."
+    import matplotlib.pyplot as plt
+    names = {'real test': 'real test images (SVM recall)', 'acgan': 'AC-GAN samples', 'activegan': 'ActiveGAN samples'}
+    M, labels = [], []
+    for n in ns:
+        for k, (pc, (mu, ci), seeds) in faithfulness_table(rows, dataset, n, preset).items():
+            M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}% ± {0 if ci != ci else ci:.0f}")
+    if not M: raise ValueError(f"no faithfulness results for {dataset} n={list(ns)} preset={preset}; run activegan-run faithfulness")
+    M = np.asarray(M); K = M.shape[1]
+    if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 0.5 + 0.32 * len(M)), dpi=90)
+    im = ax.imshow(M, cmap='RdYlGn', vmin=0, vmax=100, aspect='auto')
+    if K <= 20:
+        for (i, j), v in np.ndenumerate(M): ax.text(j, i, f"{v:.0f}", ha='center', va='center', fontsize=7)
+    ax.set_yticks(range(len(labels))); ax.set_yticklabels(labels, fontsize=7)
+    ax.set_xticks(range(K)); ax.set_xticklabels(class_names or range(K), fontsize=7, rotation=45 if class_names else 0, ha='right' if class_names else 'center')
+    ax.set_xlabel('conditioning label y (real images: true label)', fontsize=8)
+    plt.colorbar(im, ax=ax, fraction=0.03, pad=0.01).set_label('% labelled y by the baseline SVM', fontsize=7)
+    return ax
 
 # %% ../nbs/09_experiments.ipynb #c035m
 def per_class_gain(rows, dataset: str = 'cifar10', n: int | None = None, method: str = 'activegan', preset=None,

@@ -784,7 +784,7 @@ def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=
     M, labels = [], []
     for n in ns:
         for k, (pc, (mu, ci), seeds) in faithfulness_table(rows, dataset, n, preset).items():
-            M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}% ± {0 if ci != ci else ci:.0f}")
+            M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}%" + (f" (1 seed)" if ci != ci else f" ± {ci:.0f}"))
     if not M: raise ValueError(f"no faithfulness results for {dataset} n={list(ns)} preset={preset}; run activegan-run faithfulness")
     M = np.asarray(M); K = M.shape[1]
     if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 0.5 + 0.32 * len(M)), dpi=90)

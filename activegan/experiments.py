@@ -20,11 +20,12 @@ from .classifier import fit_svm, f_score, per_class_f_score
 # %% auto #0
 __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'extractor', 'weights_sha256', 'split_features',
            'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell', 'run_one',
-           'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci', 'load_results',
-           'parse_overrides', 'main', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current',
-           'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data',
-           'plot_tsne', 'class_faithfulness', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
-           'per_class_gain', 'effect_verdict', 'claim_verdicts', 'verdict_markdown']
+           'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci', 'command_overrides',
+           'load_results', 'parse_overrides', 'main', 'load_comparisons', 'comparison_summary', 'plot_comparison',
+           'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
+           'ablation_markdown', 'figure_data', 'plot_tsne', 'class_faithfulness', 'load_faithfulness',
+           'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'claim_verdicts',
+           'verdict_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -377,6 +378,17 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
     if len(v) < 2: return float(v.mean()), float('nan')
     return float(v.mean()), float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
 
+def command_overrides(command: str | None) -> dict:
+    "The `--set KEY=VALUE` overrides of an `activegan-run` command line, typed as in settings.ini ({} without --set)."
+    import shlex
+    toks = shlex.split(command or '')
+    if '--set' not in toks: return {}
+    items = []
+    for t in toks[toks.index('--set') + 1:]:
+        if t.startswith('--'): break
+        items.append(t)
+    return parse_overrides(items)
+
 def load_results(results_dir=None, group: str = 'table1') -> list[dict]:
     "Every result file of a group, as flat dicts (result fields plus a few manifest fields)."
     d = Path(results_dir or RESULTS_DIR)/group
@@ -384,7 +396,8 @@ def load_results(results_dir=None, group: str = 'table1') -> list[dict]:
     for p in sorted(d.glob('*.json')):
         r = read_result(p)
         rows.append({**r['result'], 'file': str(p.relative_to(d.parent)), 'commit': r['manifest'].get('commit'),
-                     'device': r['manifest'].get('device'), 'wall_time_s': r['manifest'].get('wall_time_s')})
+                     'device': r['manifest'].get('device'), 'wall_time_s': r['manifest'].get('wall_time_s'),
+                     'overrides': command_overrides(r['manifest'].get('command'))})
     return rows
 
 # %% ../nbs/09_experiments.ipynb #c029
@@ -580,9 +593,13 @@ _METHOD_NAMES = {'baseline': 'Baseline (SVM)', 'acgan': 'AC-GAN', 'acgan_f': 'AC
 _PAPER_KEYS = {'baseline': 'paper_baseline', 'acgan': 'paper_acgan', 'acgan_f': 'paper_acgan_f', 'activegan': 'paper_activegan'}
 _DS_NAMES = {'mnist': 'MNIST', 'fashion_mnist': 'F-MNIST', 'cifar10': 'CIFAR-10', 'tiny_imagenet': 'Tiny-ImageNet'}
 
-def is_current(r: dict) -> bool:
-    "Was result row `r` made with today's settings.ini (its key equals the key its cell has now)?"
-    return r.get('key') == Cell(r['dataset'], r['n'], r['method'], r['seed'], r.get('preset')).key
+def is_current(r: dict, overrides: dict | None = None) -> bool:
+    "Was result row `r` made with today's settings.ini (its key equals the key its cell has now), with `overrides` on top if given?"
+    return r.get('key') == Cell(r['dataset'], r['n'], r['method'], r['seed'], r.get('preset'), dict(overrides or {})).key
+
+def is_variant(r: dict) -> bool:
+    "A cell of today's settings run with `--set` overrides (e.g. policy_baseline=true): a variant beside Table 1, not in it."
+    return bool(r.get('overrides')) and is_current(r, r['overrides'])
 
 def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> dict:
     """{(method, dataset, n): dict(mean, ci, k, seeds, paper, lossy)} from result rows (see `load_results`).
@@ -603,10 +620,13 @@ def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_m
     return out
 
 def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', base: str = 'baseline', preset=None,
-                      current_only: bool = True) -> dict:
-    "F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds, diffs."
-    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset) and (is_current(r) or not current_only)]
-    a = {r['seed']: r['f1'] for r in sel if r['method'] == method}; b = {r['seed']: r['f1'] for r in sel if r['method'] == base}
+                      current_only: bool = True, overrides: dict | None = None) -> dict:
+    """F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds, diffs.
+    `overrides` picks the `method` cells run with those `--set` values (a variant); `base` cells are always today's plain ones."""
+    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset)]
+    ok = lambda r, ov: not current_only or is_current(r, ov)
+    a = {r['seed']: r['f1'] for r in sel if r['method'] == method and ok(r, overrides)}
+    b = {r['seed']: r['f1'] for r in sel if r['method'] == base and ok(r, None)}
     seeds = sorted(set(a) & set(b))
     if not seeds: return dict(mean=None, ci=None, k=0, seeds=[], diffs=[])
     diffs = [a[s] - b[s] for s in seeds]

@@ -807,7 +807,7 @@ def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=
             M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}%" + (f" (1 seed)" if ci != ci else f" ± {ci:.0f}"))
     if not M: raise ValueError(f"no faithfulness results for {dataset} n={list(ns)} preset={preset}; run activegan-run faithfulness")
     M = np.asarray(M); K = M.shape[1]
-    if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 0.5 + 0.32 * len(M)), dpi=90)
+    if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 1.0 + 0.34 * len(M) + (0.6 if class_names else 0)), dpi=90)
     im = ax.imshow(M, cmap='RdYlGn', vmin=0, vmax=100, aspect='auto')
     if K <= 20:
         for (i, j), v in np.ndenumerate(M): ax.text(j, i, f"{v:.0f}", ha='center', va='center', fontsize=7)

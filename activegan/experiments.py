@@ -164,18 +164,22 @@ def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
     reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None
     return train_gan(cfg, x_l, y_l, _DATASET_CLASSES[cell.dataset], run_dir, seed=cell.seed, reward_fn=reward_fn, device=device)
 
+def _cell_inputs(dataset: str, n: int, seed: int, cfg, root, dev, n_jobs: int):
+    "What every use of a Table 1 cell's generators starts from: the training split, S_l (indices, features, labels), the test features, the baseline SVM, the extractor."
+    train = load_dataset(dataset, 'train', root=root)
+    idx = labeled_subset(train.y, n, seed)
+    X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=dev)
+    X_t, y_t = split_features(dataset, 'test', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
+    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                 # the baseline SVM (Algorithm 1, line 3)
+    return train, idx, X_l, y_l, X_t, y_t, svm0, extractor(cfg.feature_spec, cfg.feature_size, dev)
+
 def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     "One AC-GAN, AC-GAN+F or ActiveGAN cell: train G on S_l, synthesize S_g, retrain the SVM, score the test set."
     from activegan.training import generate
     dev = get_device(device)
     ds, n, seed, K = cell.dataset, cell.n, cell.seed, _DATASET_CLASSES[cell.dataset]
-    train = load_dataset(ds, 'train', root=root)
-    idx = labeled_subset(train.y, n, seed)
-    X_l, y_l = split_features(ds, 'train', cfg, idx=idx, root=root, device=dev)
-    X_t, y_t = split_features(ds, 'test', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
-    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                 # the baseline SVM (Algorithm 1, line 3)
+    train, idx, X_l, y_l, X_t, y_t, svm0, fx = _cell_inputs(ds, n, seed, cfg, root, dev, n_jobs)
     active = cell.method == 'activegan'
-    fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
     run = cell_generator(cell, cfg, train.x[idx], y_l, svm0, fx, dev)
     n_gen = max(K, int(round(cfg.gen_ratio * n)))
     out = dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=n_gen, lossy=bool(train.lossy),
@@ -700,12 +704,7 @@ def figure_data(dataset: str, n: int, seed: int, cfg, preset=None, overrides=Non
     from activegan.training import generate
     from activegan.acgan import sample_grid
     dev, K, ov = get_device(device), _DATASET_CLASSES[dataset], dict(overrides or {})
-    train = load_dataset(dataset, 'train', root=root)
-    idx = labeled_subset(train.y, n, seed)
-    X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=dev)
-    X_t, y_t = split_features(dataset, 'test', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
-    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)
-    fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
+    train, idx, X_l, y_l, X_t, y_t, svm0, fx = _cell_inputs(dataset, n, seed, cfg, root, dev, n_jobs)
     rng = np.random.default_rng(seed)
     pick = lambda m: rng.permutation(m)[:per_group]
     feats, labels = {}, {}
@@ -761,12 +760,7 @@ def class_faithfulness(dataset: str, n: int, seed: int, cfg, preset=None, overri
     from activegan.acgan import sample_grid
     if per_class < 1: raise ValueError(f"per_class must be >= 1, got {per_class}")
     dev, K, ov = get_device(device), _DATASET_CLASSES[dataset], dict(overrides or {})
-    train = load_dataset(dataset, 'train', root=root)
-    idx = labeled_subset(train.y, n, seed)
-    X_l, y_l = split_features(dataset, 'train', cfg, idx=idx, root=root, device=dev)
-    X_t, y_t = split_features(dataset, 'test', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
-    svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                     # the cell's baseline SVM
-    fx = extractor(cfg.feature_spec, cfg.feature_size, dev)
+    train, idx, X_l, y_l, X_t, y_t, svm0, fx = _cell_inputs(dataset, n, seed, cfg, root, dev, n_jobs)
     out = dict(dataset=dataset, n=int(n), seed=int(seed), per_class_samples=int(per_class), n_test=int(len(y_t)),
                real_test=_agreement(_confusion(y_t, svm0.predict(X_t), K)), arms={})
     grids = {}
@@ -790,9 +784,9 @@ def load_faithfulness(results_dir=None) -> list[dict]:
 def faithfulness_table(rows, dataset: str, n: int, preset=None) -> dict:
     "{'real test' | arm: (per-class mean over seeds, overall (mean, 95% CI half-width), seeds)} for one (data set, n)."
     sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset)]
+    if not sel: return {}
     out = {}
     for name, get in [('real test', lambda r: r['real_test'])] + [(a, lambda r, a=a: r['arms'][a]) for a in FAITH_ARMS]:
-        if not sel: break
         out[name] = (np.mean([get(r)['per_class'] for r in sel], 0), mean_ci([get(r)['accuracy'] for r in sel]),
                      sorted(r['seed'] for r in sel))
     return out
@@ -807,12 +801,13 @@ def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=
             M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}%" + (f" (1 seed)" if ci != ci else f" ± {ci:.0f}"))
     if not M: raise ValueError(f"no faithfulness results for {dataset} n={list(ns)} preset={preset}; run activegan-run faithfulness")
     M = np.asarray(M); K = M.shape[1]
-    if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 1.0 + 0.34 * len(M) + (0.6 if class_names else 0)), dpi=90)
+    if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 1.0 + 0.34 * len(M) + (0.6 if class_names and max(len(str(c)) for c in class_names) > 2 else 0)), dpi=90)
     im = ax.imshow(M, cmap='RdYlGn', vmin=0, vmax=100, aspect='auto')
     if K <= 20:
         for (i, j), v in np.ndenumerate(M): ax.text(j, i, f"{v:.0f}", ha='center', va='center', fontsize=7)
     ax.set_yticks(range(len(labels))); ax.set_yticklabels(labels, fontsize=7)
-    ax.set_xticks(range(K)); ax.set_xticklabels(class_names or range(K), fontsize=7, rotation=45 if class_names else 0, ha='right' if class_names else 'center')
+    tilt = bool(class_names) and max(len(str(c)) for c in class_names) > 2             # words, not digits
+    ax.set_xticks(range(K)); ax.set_xticklabels(class_names or range(K), fontsize=7, rotation=45 if tilt else 0, ha='right' if tilt else 'center')
     ax.set_xlabel('conditioning label y (real images: true label)', fontsize=8)
     plt.colorbar(im, ax=ax, fraction=0.03, pad=0.01).set_label('% labelled y by the baseline SVM', fontsize=7)
     return ax

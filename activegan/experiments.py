@@ -24,8 +24,8 @@ __all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'ext
            'load_results', 'parse_overrides', 'main', 'load_comparisons', 'comparison_summary', 'plot_comparison',
            'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
            'ablation_markdown', 'figure_data', 'plot_tsne', 'class_faithfulness', 'load_faithfulness',
-           'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'claim_verdicts',
-           'verdict_markdown']
+           'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences',
+           'claim_verdicts', 'verdict_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -865,35 +865,51 @@ def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> 
     ev = '; '.join(ev) + (f" ({run} of {len(parts)} columns run)" if run else f"none of {len(parts)} columns run yet")
     return dict(claim=claim, verdict=_combine(parts), evidence=ev)
 
-def _best_claim(abl_rows, param: str, value: float, dataset: str, preset) -> dict:
-    "Claim 'value is the best of the grid': paired difference of `value` against every other value that ran."
-    ab = ablation_rows(abl_rows, param, dataset, preset=preset)
-    sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
-    claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={load_config(dataset).n_values[-1]:,})"
-    me = next((a for a in ab if np.isclose(a['value'], value)), None)
-    others = [a for a in ab if a is not me and a['k']]
-    if me is None or not me['k'] or not others: return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run")
-    parts, ev = [], []
-    for a in others:
+def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
+                         ref: float | None = None) -> list[dict]:
+    """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
+    dict(value, mean, ci, k, diffs) per value. Positive: `ref` did better."""
+    ref = load_config(dataset, preset)[param] if ref is None else ref
+    ab = ablation_rows(abl_rows, param, dataset, n, preset)
+    me = next((a for a in ab if np.isclose(a['value'], ref)), None)
+    out = []
+    for a in ab:
+        if a is me or not a['k'] or me is None: continue
         seeds = sorted(set(me['by_seed']) & set(a['by_seed']))
         diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
         mu, ci = mean_ci(diffs) if diffs else (None, None)
-        d = dict(mean=mu, ci=ci, k=len(diffs))
+        out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), diffs=diffs))
+    return out
+
+def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None) -> dict:
+    "Claim 'value is the best of the grid': paired difference of `value` against every other value that ran."
+    ab = ablation_rows(abl_rows, param, dataset, n, preset)
+    sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
+    n = n or load_config(dataset, preset).n_values[-1]
+    claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={n:,})"
+    me = next((a for a in ab if np.isclose(a['value'], value)), None)
+    if me is None or not me['k'] or not any(a['k'] for a in ab if a is not me):
+        return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run")
+    parts, ev = [], []
+    for d in ablation_differences(abl_rows, param, dataset, n, preset, ref=value):
         v = effect_verdict(d)                     # only the sign: the paper's own gaps between values are a few tenths
-        parts.append('not run' if not diffs else v)
-        ev.append(f"vs {a['value']:g}: {_fmt_d(d, k=True)}")
+        parts.append('not run' if not d['k'] else v)
+        ev.append(f"vs {d['value']:g}: {_fmt_d(d, k=True)}")
     run = sum(a['k'] > 0 for a in ab)
     return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)")
 
-def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None) -> list[dict]:
+def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None,
+                   ablation: tuple = ('cifar10', None)) -> list[dict]:
     """Each claim of the paper, judged on our result files: dict(claim, verdict, evidence), verdict one of `VERDICTS`.
-    Differences are paired by seed (same S_l, same test set); a claim over several columns needs every column."""
+    Differences are paired by seed (same S_l, same test set); a claim over several columns needs every column.
+    `ablation`: the (data set, n) of the ε and α sweeps (the paper's: CIFAR-10 at its largest n)."""
+    (ads, an) = ablation
     out = [_sign_claim(rows, 'ActiveGAN beats the baseline SVM in every column of Table 1', 'activegan', 'baseline', datasets, preset),
            _sign_claim(rows, 'AC-GAN falls below the baseline in every column', 'baseline', 'acgan', datasets, preset),
            _sign_claim(rows, 'AC-GAN+F falls below the baseline in every column', 'baseline', 'acgan_f', datasets, preset),
            _sign_claim(rows, 'ActiveGAN beats AC-GAN+F in every column', 'activegan', 'acgan_f', datasets, preset),
-           _best_claim(abl_rows, 'epsilon', 0.2, 'cifar10', preset),
-           _best_claim(abl_rows, 'alpha', 0.5, 'cifar10', preset)]
+           _best_claim(abl_rows, 'epsilon', 0.2, ads, preset, an),
+           _best_claim(abl_rows, 'alpha', 0.5, ads, preset, an)]
     claim = "the reward makes ActiveGAN's samples more uncertain to the SVM than AC-GAN's (the mechanism, Eq. 10-12)"
     if not comparisons: out.append(dict(claim=claim, verdict='not run', evidence='`activegan-run compare` has not run'))
     else:

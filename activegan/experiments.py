@@ -756,7 +756,7 @@ FAITH_ARMS = ('acgan', 'activegan')
 def class_faithfulness(dataset: str, n: int, seed: int, cfg, preset=None, overrides=None, root=None, device=None,
                        per_class: int = 100, grid_rows: int = 4, n_jobs: int = -1) -> tuple[dict, dict]:
     "The baseline SVM's confusion of G(z, y) against y for the generators of a Table 1 cell, the same on real test images, and a grid per generator."
-    from activegan.training import generate
+    from activegan.training import generate, REWARD_KEYS
     from activegan.acgan import sample_grid
     if per_class < 1: raise ValueError(f"per_class must be >= 1, got {per_class}")
     dev, K, ov = get_device(device), _DATASET_CLASSES[dataset], dict(overrides or {})
@@ -765,7 +765,8 @@ def class_faithfulness(dataset: str, n: int, seed: int, cfg, preset=None, overri
                real_test=_agreement(_confusion(y_t, svm0.predict(X_t), K)), arms={})
     grids = {}
     for arm in FAITH_ARMS:
-        G = cell_generator(Cell(dataset, n, arm, seed, preset, ov), cfg, train.x[idx], y_l, svm0, fx, dev).G
+        arm_ov = ov if arm == 'activegan' else {k: v for k, v in ov.items() if k not in REWARD_KEYS}   # AC-GAN never reads them
+        G = cell_generator(Cell(dataset, n, arm, seed, preset, arm_ov), cfg, train.x[idx], y_l, svm0, fx, dev).G
         x_g, y_g = generate(G, n_per_class=per_class, nz=cfg.nz, seed=seed + 50_000, device=dev, n_classes=K)
         out['arms'][arm] = _agreement(_confusion(y_g, svm0.predict(fx.extract(x_g, batch_size=cfg.feature_batch_size)), K))
         grids[arm] = sample_grid(G, K, grid_rows, cfg.nz, seed=seed + 1_000_003, device=dev)
@@ -773,17 +774,19 @@ def class_faithfulness(dataset: str, n: int, seed: int, cfg, preset=None, overri
 
 # %% ../nbs/09_experiments.ipynb #c035k8
 def load_faithfulness(results_dir=None) -> list[dict]:
-    "Every `activegan-run faithfulness` result (result fields plus file, commit, device)."
+    "Every `activegan-run faithfulness` result (result fields plus file, commit, device, and the `--set` overrides of its command)."
     d = Path(results_dir or RESULTS_DIR)/'faithfulness'
     rows = []
     for f in sorted(d.glob('*.json')) if d.exists() else []:
         r = read_result(f)
-        rows.append({**r['result'], 'file': f.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device')})
+        rows.append({**r['result'], 'file': f.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device'),
+                     'overrides': command_overrides(r['manifest'].get('command'))})
     return rows
 
-def faithfulness_table(rows, dataset: str, n: int, preset=None) -> dict:
-    "{'real test' | arm: (per-class mean over seeds, overall (mean, 95% CI half-width), seeds)} for one (data set, n)."
-    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset)]
+def faithfulness_table(rows, dataset: str, n: int, preset=None, overrides: dict | None = None) -> dict:
+    """{'real test' | arm: (per-class mean over seeds, overall (mean, 95% CI half-width), seeds)} for one (data set, n).
+    Only files made with exactly the `--set` `overrides` count (default none): a variant never mixes with the plain cells."""
+    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset) and r.get('overrides', {}) == (overrides or {})]
     if not sel: return {}
     out = {}
     for name, get in [('real test', lambda r: r['real_test'])] + [(a, lambda r, a=a: r['arms'][a]) for a in FAITH_ARMS]:
@@ -791,13 +794,13 @@ def faithfulness_table(rows, dataset: str, n: int, preset=None) -> dict:
                      sorted(r['seed'] for r in sel))
     return out
 
-def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=None):
+def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=None, overrides: dict | None = None):
     "Heat map of per-class agreement (%) of the baseline SVM with the conditioning label; one block of rows per n."
     import matplotlib.pyplot as plt
     names = {'real test': 'real test images (SVM recall)', 'acgan': 'AC-GAN samples', 'activegan': 'ActiveGAN samples'}
     M, labels = [], []
     for n in ns:
-        for k, (pc, (mu, ci), seeds) in faithfulness_table(rows, dataset, n, preset).items():
+        for k, (pc, (mu, ci), seeds) in faithfulness_table(rows, dataset, n, preset, overrides).items():
             M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}%" + (f" (1 seed)" if ci != ci else f" ± {ci:.0f}"))
     if not M: raise ValueError(f"no faithfulness results for {dataset} n={list(ns)} preset={preset}; run activegan-run faithfulness")
     M = np.asarray(M); K = M.shape[1]

@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['REPO_ROOT', 'RESULTS_DIR', 'SCHEMA', 'Config', 'settings_path', 'load_config', 'get_device', 'seed_everything',
            'data_root', 'cache_dir', 'atomic_write_bytes', 'atomic_torch_save', 'atomic_write_json', 'hash_file',
-           'sha256_file', 'device_name', 'manifest', 'write_result', 'read_result', 'progress']
+           'sha256_file', 'device_name', 'cpu_info', 'manifest', 'write_result', 'read_result', 'progress']
 
 # %% ../nbs/00_core.ipynb #c005
 def _find_repo_root() -> Path | None:
@@ -187,6 +187,13 @@ def device_name(device=None) -> str:
     if d.type == 'cuda': return torch.cuda.get_device_name(d)
     return f"cpu ({platform.machine()}, {os.cpu_count()} cores)"
 
+def cpu_info() -> dict:
+    "The CPU's model name and the vector instruction set torch's CPU kernels dispatch to (e.g. 'AVX2', 'AVX512')."
+    model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
+                  if l.startswith('model name')), None) if Path('/proc/cpuinfo').exists() else None
+    cap = getattr(torch.backends.cpu, 'get_cpu_capability', lambda: None)()
+    return dict(model=model or platform.processor() or None, capability=cap)
+
 def manifest(command=None, config=None, seed=None, wall_time=None, device=None, **extra) -> dict:
     "Provenance of a result: command, config, seed, commit, device, versions, wall time."
     import sklearn
@@ -201,6 +208,7 @@ def manifest(command=None, config=None, seed=None, wall_time=None, device=None, 
                 versions=dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
                               sklearn=sklearn.__version__),
                 torch_threads=torch.get_num_threads(),       # CPU float sums depend on it (see Device and seeds)
+                cpu=cpu_info(),                              # and so do the CPU's kernels (AVX2 vs AVX512 builds)
                 wall_time_s=None if wall_time is None else round(float(wall_time), 3),
                 finished=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), **extra)
 

@@ -18,14 +18,14 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'extractor', 'weights_sha256', 'split_features',
-           'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell', 'run_one',
-           'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci', 'command_overrides',
-           'load_results', 'parse_overrides', 'main', 'load_comparisons', 'comparison_summary', 'plot_comparison',
-           'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
-           'ablation_markdown', 'figure_data', 'plot_tsne', 'class_faithfulness', 'load_faithfulness',
-           'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences',
-           'claim_verdicts', 'verdict_markdown']
+__all__ = ['METHODS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'extractor', 'weights_sha256',
+           'split_features', 'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell',
+           'run_one', 'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci',
+           'command_overrides', 'load_results', 'parse_overrides', 'main', 'cell_of', 'verify_results',
+           'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells',
+           'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne',
+           'class_faithfulness', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness', 'per_class_gain',
+           'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -233,7 +233,8 @@ def run_one(cell: Cell, results_dir=None, group='table1', root=None, device=None
     seed_everything(cell.seed)
     t0 = time.perf_counter()
     res = _RUNNERS[cell.method](cell, cfg, root, device, n_jobs)
-    res.update(dataset=cell.dataset, n=cell.n, method=cell.method, seed=cell.seed, preset=cell.preset, key=cell.key)
+    res.update(dataset=cell.dataset, n=cell.n, method=cell.method, seed=cell.seed, preset=cell.preset, key=cell.key,
+               cell_overrides=dict(cell.overrides))      # what `cell_of` rebuilds the cell from
     m = manifest(command=command, config=cfg, seed=cell.seed, wall_time=time.perf_counter() - t0, device=device)
     path = cell.path(results_dir, group)
     write_result(path, res, m)
@@ -443,6 +444,14 @@ def _parser():
             p.add_argument('--valid-limit', type=int, default=None)
             p.add_argument('--scalings', nargs='+', default=None, help="svm_scaling values to compare (default: the settings')")
             p.add_argument('--tag', default='', help="suffix of the result file name (features/<dataset><tag>.json)")
+    v = sub.add_parser('verify', help="rerun the cells of committed result files from their manifests and compare")
+    v.add_argument('files', nargs='+', help="result files, e.g. nbs/results/table1/mnist_n500_acgan_s0_cpu_*.json")
+    v.add_argument('--rerun-dir', default=None, help="where the reruns are written (default: the cache's verify/); "
+                   "a rerun already there is reused, so a killed verify resumes")
+    v.add_argument('--reuse-cache', action='store_true', help="let reruns use cached generators and features (default: a "
+                   "fresh cache per file, so every rerun trains from scratch)")
+    v.add_argument('--write', action='store_true', help=f"write one record per file to {RESULTS_DIR/'verify'}")
+    v.add_argument('--root', default=None); v.add_argument('--device', default=None)
     return ap
 
 def parse_overrides(items) -> dict:
@@ -458,8 +467,13 @@ def parse_overrides(items) -> dict:
 def main(argv=None):
     "Entry point of `activegan-run`."
     a = _parser().parse_args(argv)
-    ov = parse_overrides(a.set)
     command = 'activegan-run ' + ' '.join(sys.argv[1:] if argv is None else argv)
+    if a.cmd == 'verify':
+        rows = verify_results(a.files, a.rerun_dir, a.root, a.device, command, fresh_cache=not a.reuse_cache,
+                              write=a.write)
+        for r in rows: print(f"{r['file']}: {r['status']}" + (f" (F1 {r['f1']:.4f} -> {r['rerun_f1']:.4f})" if 'rerun_f1' in r else f" ({r['note']})"))
+        return 0 if all(r['status'] in ('identical', 'superseded') for r in rows) else 1
+    ov = parse_overrides(a.set)
     if a.cmd in ('baseline', 'table1'):
         cells = []
         methods = ['baseline'] if a.cmd == 'baseline' else a.methods
@@ -542,6 +556,71 @@ def main(argv=None):
                     f = res['final']
                     print(f"{path.name}: share with margin <= eps  AC-GAN {f['acgan']['share_below_eps']:.3f}  ActiveGAN {f['activegan']['share_below_eps']:.3f}")
     return 0
+
+# %% ../nbs/09_experiments.ipynb #c031v2
+VERIFY_FIELDS = ('f1', 'baseline_f1', 'gen_label_accuracy', 'gen_share_below_eps', 'filter_margin')   # compared when present
+
+def cell_of(r: dict) -> Cell:
+    "The Cell a result file was written for: data set, n, method, seed, preset and overrides (stored, else read off its command)."
+    import shlex
+    res, cmd = r['result'], r['manifest'].get('command') or ''
+    ov = res.get('cell_overrides')
+    if ov is None:                                           # files written before cells stored their overrides
+        ov, toks = command_overrides(cmd), shlex.split(cmd)
+        if '--param' in toks:                                # activegan-run ablation --param epsilon --values ...
+            prm = toks[toks.index('--param') + 1]; ov[prm] = float(res[prm])
+    return Cell(res['dataset'], int(res['n']), res['method'], int(res['seed']), res.get('preset'), ov)
+
+class _cache_at:
+    "Point ACTIVEGAN_CACHE at `path` (None: leave it) for the duration of a `with` block."
+    def __init__(self, path): self.path, self.old = path, os.environ.get('ACTIVEGAN_CACHE')
+    def __enter__(self):
+        if self.path is not None: os.environ['ACTIVEGAN_CACHE'] = str(self.path)
+    def __exit__(self, *exc):
+        if self.path is None: return
+        if self.old is None: os.environ.pop('ACTIVEGAN_CACHE', None)
+        else: os.environ['ACTIVEGAN_CACHE'] = self.old
+
+def _number(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+def _package_changes(a, b) -> list[str] | None:
+    "The package's files that differ between commits `a` and `b` (None when git cannot tell, e.g. without .git)."
+    from activegan.core import _git
+    out = _git('diff', '--name-only', a, b, '--', 'activegan/') if a and b else None
+    return None if out is None else [l for l in out.splitlines() if l and not l.endswith('_modidx.py')]
+
+def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, fresh_cache: bool = True,
+                   write: bool = False, results_dir=None) -> list[dict]:
+    "Rerun the cell of each result file (or reuse its rerun in `rerun_dir`) and compare the numbers; `write` keeps a record per file."
+    import tempfile
+    rerun_dir = Path(rerun_dir or cache_dir('verify'))
+    rows = []
+    for p in map(Path, paths):
+        r = read_result(p); group = p.parent.name; res = r['result']
+        m = r['manifest']
+        row = dict(file=f"{group}/{p.name}", key=res['key'], f1=res['f1'], commit=m.get('commit'), device=m.get('device'),
+                   torch_threads=m.get('torch_threads'))
+        c = cell_of(r)
+        if c.key != res['key']:
+            rows.append(dict(row, status='superseded', note=f"settings.ini now gives this cell the key {c.key}")); continue
+        dst = c.path(rerun_dir, group)
+        t0, reused = time.perf_counter(), dst.exists()
+        if not reused:
+            with _cache_at(tempfile.mkdtemp(prefix='activegan-verify-') if fresh_cache else None):
+                run_one(c, rerun_dir, group, root, device, m.get('command'))   # the cell's own command: its --set survive
+        new = read_result(dst); nm = new['manifest']
+        diff = {k: new['result'][k] - res[k] for k in VERIFY_FIELDS if _number(res.get(k)) and _number(new['result'].get(k))}
+        rows.append(dict(row, status='identical' if all(d == 0 for d in diff.values()) else 'differs',
+                         rerun_f1=new['result']['f1'], diff=diff, rerun_commit=nm.get('commit'),
+                         rerun_device=nm.get('device'), rerun_torch_threads=nm.get('torch_threads'),
+                         same_versions=m.get('versions') == nm.get('versions'),
+                         package_changes=_package_changes(m.get('commit'), nm.get('commit')),
+                         rerun_command=nm.get('command'), rerun_file=str(dst), rerun_reused=reused,
+                         fresh_cache=None if reused else fresh_cache))     # a reused rerun: its own manifest says how it ran
+        if write:
+            write_result(Path(results_dir or RESULTS_DIR)/'verify'/f"{group}__{p.stem}.json", rows[-1],
+                         manifest(command=command, config=c.config(), seed=c.seed, wall_time=time.perf_counter() - t0, device=device))
+    return rows
 
 # %% ../nbs/09_experiments.ipynb #c024g
 def load_comparisons(results_dir=None) -> list[dict]:

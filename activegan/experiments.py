@@ -571,16 +571,6 @@ def cell_of(r: dict) -> Cell:
             prm = toks[toks.index('--param') + 1]; ov[prm] = float(res[prm])
     return Cell(res['dataset'], int(res['n']), res['method'], int(res['seed']), res.get('preset'), ov)
 
-class _cache_at:
-    "Point ACTIVEGAN_CACHE at `path` (None: leave it) for the duration of a `with` block."
-    def __init__(self, path): self.path, self.old = path, os.environ.get('ACTIVEGAN_CACHE')
-    def __enter__(self):
-        if self.path is not None: os.environ['ACTIVEGAN_CACHE'] = str(self.path)
-    def __exit__(self, *exc):
-        if self.path is None: return
-        if self.old is None: os.environ.pop('ACTIVEGAN_CACHE', None)
-        else: os.environ['ACTIVEGAN_CACHE'] = self.old
-
 def _number(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 def _package_changes(a, b) -> list[str] | None:
@@ -593,6 +583,7 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
                    write: bool = False, results_dir=None) -> list[dict]:
     "Rerun the cell of each result file (or reuse its rerun in `rerun_dir`) and compare the numbers; `write` keeps a record per file."
     import tempfile
+    from unittest import mock
     rerun_dir = Path(rerun_dir or cache_dir('verify'))
     rows = []
     for p in map(Path, paths):
@@ -606,7 +597,8 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
         dst = c.path(rerun_dir, group)
         t0, reused = time.perf_counter(), dst.exists()
         if not reused:
-            with _cache_at(tempfile.mkdtemp(prefix='activegan-verify-') if fresh_cache else None):
+            fresh = {'ACTIVEGAN_CACHE': tempfile.mkdtemp(prefix='activegan-verify-')} if fresh_cache else {}
+            with mock.patch.dict(os.environ, fresh):                     # restores the environment afterwards
                 run_one(c, rerun_dir, group, root, device, m.get('command'))   # the cell's own command: its --set survive
         new = read_result(dst); nm = new['manifest']
         diff = {k: new['result'][k] - res[k] for k in VERIFY_FIELDS if _number(res.get(k)) and _number(new['result'].get(k))}

@@ -582,7 +582,7 @@ def _package_changes(a, b) -> list[str] | None:
 def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, fresh_cache: bool = True,
                    write: bool = False, results_dir=None) -> list[dict]:
     "Rerun the cell of each result file (or reuse its rerun in `rerun_dir`) and compare the numbers; `write` keeps a record per file."
-    import tempfile
+    import shutil, tempfile
     from unittest import mock
     rerun_dir = Path(rerun_dir or cache_dir('verify'))
     rows = []
@@ -609,8 +609,13 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
                          package_changes=_package_changes(m.get('commit'), nm.get('commit')),
                          rerun_command=nm.get('command'), rerun_file=str(dst), rerun_reused=reused,
                          fresh_cache=None if reused else fresh_cache))     # a reused rerun: its own manifest says how it ran
-        if write:
-            write_result(Path(results_dir or RESULTS_DIR)/'verify'/f"{group}__{p.stem}.json", rows[-1],
+        if write:                                # the record, and beside it the rerun it compared (so it can be read and reused)
+            vd = Path(results_dir or RESULTS_DIR)/'verify'
+            kept = vd/'reruns'/group/dst.name
+            if kept.resolve() != dst.resolve():
+                kept.parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(dst, kept)
+            rows[-1]['rerun_kept'] = str(kept.relative_to(vd.parent))
+            write_result(vd/f"{group}__{p.stem}.json", rows[-1],
                          manifest(command=command, config=c.config(), seed=c.seed, wall_time=time.perf_counter() - t0, device=device))
     return rows
 
@@ -940,32 +945,36 @@ def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> 
     return dict(claim=claim, verdict=_combine(parts), evidence=ev)
 
 def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
-                         ref: float | None = None) -> list[dict]:
+                         ref: float | None = None, ref_rows=None) -> list[dict]:
     """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
-    dict(value, mean, ci, k, diffs) per value. Positive: `ref` did better."""
+    dict(value, mean, ci, k, diffs) per value. Positive: `ref` did better.
+    `ref_rows`: take the cells at `ref` from these rows instead (e.g. a rerun of them on the machine, and from the
+    warm-ups, that the other values' cells ran on)."""
     ref = load_config(dataset, preset)[param] if ref is None else ref
     ab = ablation_rows(abl_rows, param, dataset, n, preset)
-    me = next((a for a in ab if np.isclose(a['value'], ref)), None)
+    me = next((a for a in (ab if ref_rows is None else ablation_rows(ref_rows, param, dataset, n, preset))
+               if np.isclose(a['value'], ref)), None)
     out = []
     for a in ab:
-        if a is me or not a['k'] or me is None: continue
+        if np.isclose(a['value'], ref) or not a['k'] or me is None: continue
         seeds = sorted(set(me['by_seed']) & set(a['by_seed']))
         diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
         mu, ci = mean_ci(diffs) if diffs else (None, None)
         out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), diffs=diffs))
     return out
 
-def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None) -> dict:
+def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None, ref_rows=None) -> dict:
     "Claim 'value is the best of the grid': paired difference of `value` against every other value that ran."
     ab = ablation_rows(abl_rows, param, dataset, n, preset)
     sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
     n = n or load_config(dataset, preset).n_values[-1]
     claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={n:,})"
-    me = next((a for a in ab if np.isclose(a['value'], value)), None)
-    if me is None or not me['k'] or not any(a['k'] for a in ab if a is not me):
+    me = next((a for a in (ab if ref_rows is None else ablation_rows(ref_rows, param, dataset, n, preset))
+               if np.isclose(a['value'], value)), None)
+    if me is None or not me['k'] or not any(a['k'] for a in ab if not np.isclose(a['value'], value)):
         return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run")
     parts, ev = [], []
-    for d in ablation_differences(abl_rows, param, dataset, n, preset, ref=value):
+    for d in ablation_differences(abl_rows, param, dataset, n, preset, ref=value, ref_rows=ref_rows):
         v = effect_verdict(d)                     # only the sign: the paper's own gaps between values are a few tenths
         parts.append('not run' if not d['k'] else v)
         ev.append(f"vs {d['value']:g}: {_fmt_d(d, k=True)}")
@@ -973,17 +982,17 @@ def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int
     return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)")
 
 def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None,
-                   ablation: tuple = ('cifar10', None)) -> list[dict]:
+                   ablation: tuple = ('cifar10', None), ablation_refs: dict | None = None) -> list[dict]:
     """Each claim of the paper, judged on our result files: dict(claim, verdict, evidence), verdict one of `VERDICTS`.
     Differences are paired by seed (same S_l, same test set); a claim over several columns needs every column.
-    `ablation`: the (data set, n) of the ε and α sweeps (the paper's: CIFAR-10 at its largest n)."""
+    `ablation`: the (data set, n) of the ε and α sweeps (the paper's: CIFAR-10 at its largest n);
+    `ablation_refs`: {param: rows} to take that sweep's reference cells from (see `ablation_differences`)."""
     (ads, an) = ablation
     out = [_sign_claim(rows, 'ActiveGAN beats the baseline SVM in every column of Table 1', 'activegan', 'baseline', datasets, preset),
            _sign_claim(rows, 'AC-GAN falls below the baseline in every column', 'baseline', 'acgan', datasets, preset),
            _sign_claim(rows, 'AC-GAN+F falls below the baseline in every column', 'baseline', 'acgan_f', datasets, preset),
            _sign_claim(rows, 'ActiveGAN beats AC-GAN+F in every column', 'activegan', 'acgan_f', datasets, preset),
-           _best_claim(abl_rows, 'epsilon', 0.2, ads, preset, an),
-           _best_claim(abl_rows, 'alpha', 0.5, ads, preset, an)]
+           *[_best_claim(abl_rows, prm, v, ads, preset, an, (ablation_refs or {}).get(prm)) for prm, v in (('epsilon', 0.2), ('alpha', 0.5))]]
     claim = "the reward makes ActiveGAN's samples more uncertain to the SVM than AC-GAN's (the mechanism, Eq. 10-12)"
     if not comparisons: out.append(dict(claim=claim, verdict='not run', evidence='`activegan-run compare` has not run'))
     else:

@@ -12,15 +12,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (load_config, get_device, seed_everything, cache_dir, RESULTS_DIR, write_result,
-                            read_result, manifest, progress, atomic_write_json)
+                            read_result, manifest, progress, atomic_write_json, sha256_file)
 from .data import load_dataset, labeled_subset, DATASETS
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
 __all__ = ['METHODS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'extractor', 'weights_sha256',
-           'split_features', 'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'cell_generator', 'gan_cell',
-           'run_one', 'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci',
+           'split_features', 'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'warmup_dir', 'cell_generator',
+           'gan_cell', 'run_one', 'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci',
            'command_overrides', 'load_results', 'parse_overrides', 'main', 'cell_of', 'verify_results',
            'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells',
            'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne',
@@ -151,14 +151,20 @@ def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval):
     svm = fit_svm(np.concatenate([X_l, X_g]), np.concatenate([y_l, y_g]), cfg, seed=seed, n_jobs=n_jobs)
     return svm, f_score(y_eval, svm.predict(X_eval))
 
+def warmup_dir(cell) -> Path:
+    "The run folder whose `warmup.pt` a GAN cell starts from: its seed's AC-GAN cell's (ablations of reward settings share it)."
+    from activegan.training import REWARD_KEYS
+    ov = {k: v for k, v in cell.overrides.items() if k not in REWARD_KEYS}
+    return cache_dir('runs')/Cell(cell.dataset, cell.n, 'acgan', cell.seed, cell.preset, ov).key
+
 def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
     "Train (or resume, or load when finished) the generator of a GAN cell; ActiveGAN starts from its AC-GAN cell's warm-up."
-    from activegan.training import train_gan, make_reward_fn, branch_checkpoint, REWARD_KEYS
+    from activegan.training import train_gan, make_reward_fn, branch_checkpoint
     from activegan.classifier import TorchSVM
     active = cell.method == 'activegan'
-    runs = lambda method, ov: cache_dir('runs')/Cell(cell.dataset, cell.n, method, cell.seed, cell.preset, ov).key
-    run_dir = runs('activegan' if active else 'acgan', cell.overrides)      # AC-GAN and AC-GAN+F share one generator
-    warm = runs('acgan', {k: v for k, v in cell.overrides.items() if k not in REWARD_KEYS})   # ablations: one warm-up
+    # AC-GAN and AC-GAN+F share one generator
+    run_dir = cache_dir('runs')/Cell(cell.dataset, cell.n, 'activegan' if active else 'acgan', cell.seed, cell.preset, cell.overrides).key
+    warm = warmup_dir(cell)
     if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
         branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
     reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None
@@ -187,6 +193,9 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
                weights_sha256=weights_sha256(), gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s,
                epsilon=float(cfg.epsilon), alpha=float(cfg.alpha), lam=float(cfg.lam))
     if active: out['warmup_branched'] = bool(np.isnan(run.history['reward'][:int(cfg.warmup)]).all())  # warm-up taken from AC-GAN
+    wp = warmup_dir(cell)/'warmup.pt'
+    if wp.exists() and out.get('warmup_branched', True):   # which warm-up: cells meant to share one can be checked to
+        out['warmup_sha256'] = sha256_file(wp)
     if cell.method == 'acgan_f':
         x_p, y_p = generate(run.G, n_per_class=5 * n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_p = fx.extract(x_p, batch_size=cfg.feature_batch_size); u = _margins(svm0, X_p)
@@ -758,7 +767,8 @@ def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = No
         pv = paper[j] if j < len(paper) and np.isfinite(paper[j]) else None
         mu, ci = mean_ci([r['f1'] for r in sel]) if sel else (None, None)
         out.append(dict(value=v, mean=mu, ci=ci, k=len(sel), paper=pv, files=[r['file'] for r in sel],
-                        by_seed={int(r['seed']): r['f1'] for r in sel}))
+                        by_seed={int(r['seed']): r['f1'] for r in sel},
+                        warmups={int(r['seed']): r.get('warmup_sha256') for r in sel}))
     return out
 
 def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None) -> str:
@@ -947,7 +957,8 @@ def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> 
 def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
                          ref: float | None = None, ref_rows=None) -> list[dict]:
     """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
-    dict(value, mean, ci, k, diffs) per value. Positive: `ref` did better.
+    dict(value, mean, ci, k, diffs, mixed_warmups) per value. Positive: `ref` did better. `mixed_warmups` counts the
+    pairs whose two cells name different warm-up checkpoints (`warmup_sha256`; older files do not name theirs).
     `ref_rows`: take the cells at `ref` from these rows instead (e.g. a rerun of them on the machine, and from the
     warm-ups, that the other values' cells ran on)."""
     ref = load_config(dataset, preset)[param] if ref is None else ref
@@ -960,7 +971,9 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
         seeds = sorted(set(me['by_seed']) & set(a['by_seed']))
         diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
         mu, ci = mean_ci(diffs) if diffs else (None, None)
-        out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), diffs=diffs))
+        w = [(me['warmups'].get(s), a['warmups'].get(s)) for s in seeds]
+        out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), diffs=diffs,
+                        mixed_warmups=sum(bool(x and y and x != y) for x, y in w)))
     return out
 
 def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None, ref_rows=None) -> dict:

@@ -18,14 +18,15 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'extractor', 'weights_sha256',
-           'split_features', 'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'warmup_dir', 'cell_generator',
-           'gan_cell', 'run_one', 'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'mean_ci',
-           'command_overrides', 'load_results', 'parse_overrides', 'main', 'cell_of', 'verify_results',
-           'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells',
-           'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data', 'plot_tsne',
-           'class_faithfulness', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness', 'per_class_gain',
-           'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown']
+__all__ = ['METHODS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'REFERENCES_FILE', 'extractor',
+           'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'warmup_dir',
+           'cell_generator', 'gan_cell', 'run_one', 'run_cells', 'scaling_probe', 'comparison_donor',
+           'reward_comparison', 'mean_ci', 'command_overrides', 'load_results', 'parse_overrides', 'main', 'cell_of',
+           'verify_results', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'is_variant',
+           'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data',
+           'plot_tsne', 'class_faithfulness', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
+           'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown',
+           'ablation_references']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -1024,3 +1025,21 @@ def verdict_markdown(verdicts) -> str:
     mark = {'reproduced': '**reproduced**', 'not reproduced': '**not reproduced**', 'inconclusive': 'inconclusive', 'not run': 'not run'}
     return '\n'.join(['| claim of the paper | verdict | numbers behind the call |', '|---|---|---|'] +
                      [f"| {v['claim']} | {mark[v['verdict']]} | {v['evidence']} |" for v in verdicts])
+
+# %% ../nbs/09_experiments.ipynb #c036b
+REFERENCES_FILE = 'ablation_references.json'
+
+def ablation_references(dataset: str, n: int, preset=None, results_dir=None) -> dict:
+    """{param: rows} of the reference cells of the sweeps of (`dataset`, `n`, `preset`) that name another group in
+    `results_dir/ablation_references.json` (a list of dict(param, dataset, n, preset, group, why)); {} without one."""
+    d = Path(results_dir or RESULTS_DIR)
+    p = d/REFERENCES_FILE
+    if not p.exists(): return {}
+    out = {}
+    for e in json.loads(p.read_text()):
+        if e.get('param') not in ABLATIONS: raise ValueError(f"{p}: unknown sweep {e.get('param')!r}; one of {tuple(ABLATIONS)}")
+        if (e['dataset'], int(e['n']), e.get('preset')) != (dataset, int(n), preset): continue
+        if not (d/e['group']).is_dir():
+            raise FileNotFoundError(f"{p}: the {e['param']} sweep's reference group {e['group']!r} is not a folder of {d}")
+        out[e['param']] = load_results(d, e['group'])
+    return out

@@ -754,16 +754,19 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
 # %% ../nbs/09_experiments.ipynb #c035c
 _PAPER_SWEEPS = {'epsilon': 'paper_epsilon_sweep', 'alpha': 'paper_alpha_sweep'}
 
-def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None) -> list[dict]:
+def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None, ref_rows=None) -> list[dict]:
     """One dict per value of `param`'s grid: value, ours (mean, ci, k seeds, files) and the paper's number (None if unknown).
-    Only files made with today's settings (changed in `param` alone) count, as in Table 1."""
+    Only files made with today's settings (changed in `param` alone) count, as in Table 1. `ref_rows`: take the cells at
+    settings.ini's value of `param` (the Table 1 cell) from these rows instead, e.g. a rerun of them on the machine, and
+    from the warm-ups, that the other values' cells ran on (see `ablation_references`)."""
     if param not in ABLATIONS: raise ValueError(f"param must be one of {tuple(ABLATIONS)}, got {param!r}")
     cfg = load_config(dataset, preset)
     n = n or cfg.n_values[-1]
     grid, paper = cfg[ABLATIONS[param]], cfg.get(_PAPER_SWEEPS[param]) or []
     out = []
     for j, v in enumerate(grid):
-        sel = [r for r in rows if r['dataset'] == dataset and r['n'] == n and r['method'] == 'activegan'
+        src = ref_rows if ref_rows is not None and np.isclose(v, cfg[param]) else rows
+        sel = [r for r in src if r['dataset'] == dataset and r['n'] == n and r['method'] == 'activegan'
                and r.get('preset') == preset and r.get('key') == Cell(dataset, n, 'activegan', r['seed'], preset, {param: v}).key]
         pv = paper[j] if j < len(paper) and np.isfinite(paper[j]) else None
         mu, ci = mean_ci([r['f1'] for r in sel]) if sel else (None, None)
@@ -772,9 +775,9 @@ def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = No
                         warmups={int(r['seed']): r.get('warmup_sha256') for r in sel}))
     return out
 
-def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None) -> str:
+def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None, ref_rows=None) -> str:
     "Table 2 (param='epsilon') or the numbers of Figure 3 ('alpha'): ours (mean ± 95% CI) and the paper's, per value."
-    ab = ablation_rows(rows, param, dataset, n, preset)
+    ab = ablation_rows(rows, param, dataset, n, preset, ref_rows)
     sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
     fmt = lambda a: 'not run' if a['k'] == 0 else f"**{a['mean']:.1f}**" + ('' if np.isnan(a['ci']) else f" ± {a['ci']:.1f}")
     return '\n'.join([f"| {sym} | " + ' | '.join(f"{a['value']:g}" for a in ab) + ' |', '|---' * (len(ab) + 1) + '|',
@@ -960,15 +963,13 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
     """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
     dict(value, mean, ci, k, diffs, mixed_warmups) per value. Positive: `ref` did better. `mixed_warmups` counts the
     pairs whose two cells name different warm-up checkpoints (`warmup_sha256`; older files do not name theirs).
-    `ref_rows`: take the cells at `ref` from these rows instead (e.g. a rerun of them on the machine, and from the
-    warm-ups, that the other values' cells ran on)."""
+    `ref_rows`: as in `ablation_rows`."""
     ref = load_config(dataset, preset)[param] if ref is None else ref
-    ab = ablation_rows(abl_rows, param, dataset, n, preset)
-    me = next((a for a in (ab if ref_rows is None else ablation_rows(ref_rows, param, dataset, n, preset))
-               if np.isclose(a['value'], ref)), None)
+    ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
+    me = next((a for a in ab if np.isclose(a['value'], ref)), None)
     out = []
     for a in ab:
-        if np.isclose(a['value'], ref) or not a['k'] or me is None: continue
+        if a is me or not a['k'] or me is None: continue
         seeds = sorted(set(me['by_seed']) & set(a['by_seed']))
         diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
         mu, ci = mean_ci(diffs) if diffs else (None, None)
@@ -979,19 +980,18 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
 
 def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None, ref_rows=None) -> dict:
     "Claim 'value is the best of the grid': paired difference of `value` against every other value that ran."
-    ab = ablation_rows(abl_rows, param, dataset, n, preset)
+    ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
     sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
     n = n or load_config(dataset, preset).n_values[-1]
     claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={n:,})"
-    me = next((a for a in (ab if ref_rows is None else ablation_rows(ref_rows, param, dataset, n, preset))
-               if np.isclose(a['value'], value)), None)
-    if me is None or not me['k'] or not any(a['k'] for a in ab if not np.isclose(a['value'], value)):
+    me = next((a for a in ab if np.isclose(a['value'], value)), None)
+    if me is None or not me['k'] or not any(a['k'] for a in ab if a is not me):
         return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run")
     parts, ev = [], []
     for d in ablation_differences(abl_rows, param, dataset, n, preset, ref=value, ref_rows=ref_rows):
         v = effect_verdict(d)                     # only the sign: the paper's own gaps between values are a few tenths
         parts.append('not run' if not d['k'] else v)
-        ev.append(f"vs {d['value']:g}: {_fmt_d(d, k=True)}")
+        ev.append(f"vs {d['value']:g}: {_fmt_d(d, k=True)}" + (f" ({d['mixed_warmups']} of its pairs from different warm-ups)" if d['mixed_warmups'] else ''))
     run = sum(a['k'] > 0 for a in ab)
     return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)")
 

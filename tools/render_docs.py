@@ -649,6 +649,10 @@ def main(argv=None):
         print(f'render_docs: error: {e}', file=sys.stderr)
         return 2
     rc = 1 if res['failures'] else 0
+    mixed = [w for w in res['warnings'] if 'nbdev runs it when building the docs' in w]
+    if a.check and mixed:   # a regression guard: such a cell runs (and can fail) inside `nbdev-docs`
+        for w in mixed: print(f'render_docs: error: {w}', file=sys.stderr)
+        rc = 1
     if a.check:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         import check_docs

@@ -570,10 +570,10 @@ def render(out: Path, *, proc: bool = True, n_workers: int = 2, mathjax: str | N
     from nbconvert.filters import markdown2html
     ex = exporter()
     pages, bodies = {}, {}
-    for k in keys + [k for k in failures if (nbs/k).exists()]:
-        for n, first in mixed_import_cells(nbs/k):
-            warnings.append(f'{nbs.name}/{k} code cell {n+1}: nbdev runs it when building the docs (an import next to '
-                            f'other code; move the import to its own cell): {first!r}')
+    mixed = [f'{nbs.name}/{k} code cell {n+1}: nbdev runs it when building the docs (an import next to other code; '
+             f'move the import to its own cell): {first!r}'
+             for k in keys + [k for k in failures if (nbs/k).exists()] for n, first in mixed_import_cells(nbs/k)]
+    warnings += mixed
     for k in keys:
         if (lost := title_cell_losses(nbs/k)):
             warnings.append(f'{nbs.name}/{k}: nbdev drops everything in the title cell but "# Title" and one "> summary" '
@@ -632,7 +632,7 @@ def render(out: Path, *, proc: bool = True, n_workers: int = 2, mathjax: str | N
         log('hint: nbdev runs every #| export cell, show_doc cell and cell containing an import when building the '
             'docs; a cell that mixes an import with code using names from non-exported cells fails there: '
             'put the import in its own cell (or in an exported cell).')
-    return dict(out=out, pages=len(keys), seconds=dt, warnings=warnings, failures=failures)
+    return dict(out=out, pages=len(keys), seconds=dt, warnings=warnings, failures=failures, mixed=mixed)
 
 
 def main(argv=None):
@@ -649,9 +649,8 @@ def main(argv=None):
         print(f'render_docs: error: {e}', file=sys.stderr)
         return 2
     rc = 1 if res['failures'] else 0
-    mixed = [w for w in res['warnings'] if 'nbdev runs it when building the docs' in w]
-    if a.check and mixed:   # a regression guard: such a cell runs (and can fail) inside `nbdev-docs`
-        for w in mixed: print(f'render_docs: error: {w}', file=sys.stderr)
+    if a.check and res['mixed']:   # a regression guard: such a cell runs (and can fail) inside `nbdev-docs`
+        for w in res['mixed']: print(f'render_docs: error: {w}', file=sys.stderr)
         rc = 1
     if a.check:
         sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -712,16 +712,20 @@ def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_m
 def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', base: str = 'baseline', preset=None,
                       current_only: bool = True, overrides: dict | None = None) -> dict:
     """F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds, diffs.
-    `overrides` picks the `method` cells run with those `--set` values (a variant); `base` cells are always today's plain ones."""
+    `overrides` picks the `method` cells run with those `--set` values (a variant); `base` cells are always today's plain ones.
+    `mixed_warmups`: the seeds whose two cells both name their AC-GAN warm-up (`warmup_sha256`) and name different ones
+    (e.g. ActiveGAN branched from a warm-up retrained on another machine than the AC-GAN cell's)."""
     sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset)]
     ok = lambda r, ov: not current_only or is_current(r, ov)
-    a = {r['seed']: r['f1'] for r in sel if r['method'] == method and ok(r, overrides)}
-    b = {r['seed']: r['f1'] for r in sel if r['method'] == base and ok(r, None)}
+    a = {r['seed']: r for r in sel if r['method'] == method and ok(r, overrides)}
+    b = {r['seed']: r for r in sel if r['method'] == base and ok(r, None)}
     seeds = sorted(set(a) & set(b))
-    if not seeds: return dict(mean=None, ci=None, k=0, seeds=[], diffs=[])
-    diffs = [a[s] - b[s] for s in seeds]
+    if not seeds: return dict(mean=None, ci=None, k=0, seeds=[], diffs=[], mixed_warmups=[])
+    diffs = [a[s]['f1'] - b[s]['f1'] for s in seeds]
+    w = {s: (a[s].get('warmup_sha256'), b[s].get('warmup_sha256')) for s in seeds}
     mu, ci = mean_ci(diffs)
-    return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds, diffs=diffs)
+    return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds, diffs=diffs,
+                mixed_warmups=[s for s, (x, y) in w.items() if x and y and x != y])
 
 def _fmt_d(d: dict, k: bool = False) -> str:
     "A paired difference as '+m ± ci' (and its number of seeds with `k`)."

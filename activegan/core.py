@@ -80,7 +80,7 @@ def settings_path(path=None) -> Path:
     return Path(p)
 
 def load_config(dataset: str|None = None, preset: str|None = None, path=None, **overrides) -> Config:
-    "Settings for `dataset` (a section of settings.ini), with an optional `preset` section layered on top."
+    "Settings for `dataset` (a section of settings.ini), with an optional `preset` section layered on top (then `[dataset/preset]`)."
     p = settings_path(path)
     # [DEFAULT] read as a plain section: a section's items are then only the keys it names, so a preset laid over a
     # data set overrides just those (configparser's own DEFAULT would re-add every default over the data set's values)
@@ -90,9 +90,11 @@ def load_config(dataset: str|None = None, preset: str|None = None, path=None, **
     raw = dict(cp.items('DEFAULT')) if cp.has_section('DEFAULT') else {}
     for sec in (dataset, preset):
         if sec is None: continue
-        if sec == 'DEFAULT' or not cp.has_section(sec):
+        if sec == 'DEFAULT' or '/' in sec or not cp.has_section(sec):
             raise ValueError(f"settings: no section [{sec}] in {p}; known sections: {[s for s in cp.sections() if s != 'DEFAULT']}")
         raw.update(cp.items(sec))
+    if dataset and preset and cp.has_section(f"{dataset}/{preset}"):    # what the preset changes for this data set only
+        raw.update(cp.items(f"{dataset}/{preset}"))
     cfg = Config({k: _parse(k, v, p) for k, v in raw.items()})
     cfg.update(overrides)
     cfg['dataset'], cfg['preset'] = dataset, preset

@@ -18,15 +18,10 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'VERDICTS', 'REFERENCES_FILE', 'extractor',
-           'weights_sha256', 'split_features', 'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'warmup_dir',
-           'cell_generator', 'gan_cell', 'run_one', 'run_cells', 'scaling_probe', 'comparison_donor',
-           'reward_comparison', 'mean_ci', 'command_overrides', 'load_results', 'parse_overrides', 'main', 'cell_of',
-           'verify_results', 'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'is_variant',
-           'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'figure_data',
-           'plot_tsne', 'class_faithfulness', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
-           'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown',
-           'ablation_references']
+__all__ = ['METHODS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'extractor', 'weights_sha256', 'split_features',
+           'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'warmup_dir', 'cell_generator', 'gan_cell',
+           'run_one', 'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'parse_overrides',
+           'command_overrides', 'main', 'cell_of', 'verify_results', 'figure_data', 'class_faithfulness']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -384,37 +379,6 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
                 wall_s=time.perf_counter() - t0, run_dir=str(base), policy_baseline=bool(cfg.get('policy_baseline', False)),
                 acgan_from=json.loads((base/'acgan_from.json').read_text())['run_dir'] if (base/'acgan_from.json').exists() else None), grids
 
-# %% ../nbs/09_experiments.ipynb #c026
-def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
-    "Mean and half-width of the t-based confidence interval (half-width nan for fewer than 2 values)."
-    from scipy import stats
-    v = np.asarray(values, dtype=float)
-    if len(v) == 0: raise ValueError("mean_ci needs at least one value")
-    if len(v) < 2: return float(v.mean()), float('nan')
-    return float(v.mean()), float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
-
-def command_overrides(command: str | None) -> dict:
-    "The `--set KEY=VALUE` overrides of an `activegan-run` command line, typed as in settings.ini ({} without --set)."
-    import shlex
-    toks = shlex.split(command or '')
-    if '--set' not in toks: return {}
-    items = []
-    for t in toks[toks.index('--set') + 1:]:
-        if t.startswith('--'): break
-        items.append(t)
-    return parse_overrides(items)
-
-def load_results(results_dir=None, group: str = 'table1') -> list[dict]:
-    "Every result file of a group, as flat dicts (result fields plus a few manifest fields)."
-    d = Path(results_dir or RESULTS_DIR)/group
-    rows = []
-    for p in sorted(d.glob('*.json')):
-        r = read_result(p)
-        rows.append({**r['result'], 'file': str(p.relative_to(d.parent)), 'commit': r['manifest'].get('commit'),
-                     'device': r['manifest'].get('device'), 'wall_time_s': r['manifest'].get('wall_time_s'),
-                     'overrides': command_overrides(r['manifest'].get('command'))})
-    return rows
-
 # %% ../nbs/09_experiments.ipynb #c029
 ABLATIONS = {'epsilon': 'epsilon_grid', 'alpha': 'alpha_grid'}   # --param -> its grid in settings.ini
 
@@ -473,6 +437,17 @@ def parse_overrides(items) -> dict:
         k, v = it.split('=', 1)
         out[k.strip()] = _parse(k.strip(), v.strip(), '--set')
     return out
+
+def command_overrides(command: str | None) -> dict:
+    "The `--set KEY=VALUE` overrides of an `activegan-run` command line, typed as in settings.ini ({} without --set)."
+    import shlex
+    toks = shlex.split(command or '')
+    if '--set' not in toks: return {}
+    items = []
+    for t in toks[toks.index('--set') + 1:]:
+        if t.startswith('--'): break
+        items.append(t)
+    return parse_overrides(items)
 
 def main(argv=None):
     "Entry point of `activegan-run`."
@@ -629,165 +604,6 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
                          manifest(command=command, config=c.config(), seed=c.seed, wall_time=time.perf_counter() - t0, device=device))
     return rows
 
-# %% ../nbs/09_experiments.ipynb #c024g
-def load_comparisons(results_dir=None) -> list[dict]:
-    "Every `activegan-run compare` result (result fields plus file, commit, device, wall time), sorted by file name."
-    d = Path(results_dir or RESULTS_DIR)/'reward'
-    out = []
-    for p in sorted(d.glob('*.json')):
-        r = read_result(p)
-        out.append({'policy_baseline': bool((r['manifest'].get('config') or {}).get('policy_baseline', False)),
-                    **r['result'], 'file': p.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device'),
-                    'wall_time_s': r['manifest'].get('wall_time_s'), 'command': r['manifest'].get('command')})
-    return out
-
-_CMP_STATS = {'share_below_eps': 'share with margin ≤ ε', 'margin': 'mean smallest margin u_m (Eq. 6)',
-              'reward': 'mean reward r (Eq. 9)', 'label_acc': 'label accuracy (SVM agrees with y)'}
-
-def comparison_summary(results) -> dict:
-    "Per statistic of the final evaluation: per-seed (AC-GAN, ActiveGAN) values, the paired differences and their mean ± 95% CI."
-    if not results: raise ValueError("no comparison results; run `activegan-run compare --dataset mnist` first")
-    out = {}
-    for k in _CMP_STATS:
-        a = np.array([r['final']['acgan'][k] for r in results]); b = np.array([r['final']['activegan'][k] for r in results])
-        mu, ci = mean_ci(b - a)
-        out[k] = dict(acgan=a.tolist(), activegan=b.tolist(), diff=(b - a).tolist(), diff_mean=mu, diff_ci=ci,
-                      seeds=[r['seed'] for r in results])
-    s, m = out['share_below_eps'], out['margin']
-    lo = lambda d: d['diff_mean'] - d['diff_ci']; hi = lambda d: d['diff_mean'] + d['diff_ci']
-    if np.isnan(s['diff_ci']): verdict = 'inconclusive (one seed)'
-    elif lo(s) > 0 and hi(m) < 0: verdict = 'more uncertain'
-    elif hi(s) < 0 and lo(m) > 0: verdict = 'less uncertain'
-    else: verdict = 'no measurable difference'
-    out['verdict'] = verdict
-    return out
-
-def plot_comparison(results, axes=None):
-    "Evaluation curves of every comparison result: AC-GAN (blue) vs ActiveGAN (orange), one line per seed; warm-up end dotted."
-    import matplotlib.pyplot as plt
-    if axes is None: _, axes = plt.subplots(1, len(_CMP_STATS), figsize=(3.3 * len(_CMP_STATS), 2.8), dpi=80)
-    for r in results:
-        for arm, col in (('acgan', 'tab:blue'), ('activegan', 'tab:orange')):
-            c = r['curves'][arm]
-            for ax, k in zip(axes, _CMP_STATS):
-                ax.plot(c['iteration'], c[k], color=col, lw=1.2, alpha=0.8,
-                        label=('AC-GAN' if arm == 'acgan' else 'ActiveGAN') if r is results[0] else None)
-    for ax, (k, t) in zip(axes, _CMP_STATS.items()):
-        ax.set_title(t, fontsize=9); ax.set_xlabel('iteration', fontsize=8); ax.tick_params(labelsize=7)
-        if results: ax.axvline(results[0]['warmup'], color='grey', lw=0.8, ls=':')
-    axes[0].legend(fontsize=8)
-    return axes
-
-# %% ../nbs/09_experiments.ipynb #c033
-_METHOD_NAMES = {'baseline': 'Baseline (SVM)', 'acgan': 'AC-GAN', 'acgan_f': 'AC-GAN+F', 'activegan': 'ActiveGAN'}
-_PAPER_KEYS = {'baseline': 'paper_baseline', 'acgan': 'paper_acgan', 'acgan_f': 'paper_acgan_f', 'activegan': 'paper_activegan'}
-_DS_NAMES = {'mnist': 'MNIST', 'fashion_mnist': 'F-MNIST', 'cifar10': 'CIFAR-10', 'tiny_imagenet': 'Tiny-ImageNet'}
-
-def is_current(r: dict, overrides: dict | None = None) -> bool:
-    "Was result row `r` made with today's settings.ini (its key equals the key its cell has now), with `overrides` on top if given?"
-    return r.get('key') == Cell(r['dataset'], r['n'], r['method'], r['seed'], r.get('preset'), dict(overrides or {})).key
-
-def is_variant(r: dict) -> bool:
-    "A cell of today's settings run with `--set` overrides (e.g. policy_baseline=true): a variant beside Table 1, not in it."
-    return bool(r.get('overrides')) and is_current(r, r['overrides'])
-
-def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> dict:
-    """{(method, dataset, n): dict(mean, ci, k, seeds, paper, lossy)} from result rows (see `load_results`).
-    Only rows made with the current settings count (`is_current`); superseded files stay on disk, out of the table."""
-    rows = [r for r in rows if is_current(r)]
-    out = {}
-    for ds in datasets:
-        cfg = load_config(ds)
-        for j, n in enumerate(cfg.n_values):
-            for m in methods:
-                sel = [r for r in rows if r['dataset'] == ds and r['n'] == n and r['method'] == m and r.get('preset') == preset]
-                paper = cfg.get(_PAPER_KEYS[m]); paper = paper[j] if paper else None
-                if not sel:
-                    out[(m, ds, n)] = dict(mean=None, ci=None, k=0, seeds=[], paper=paper, lossy=None); continue
-                mu, ci = mean_ci([r['f1'] for r in sel])
-                out[(m, ds, n)] = dict(mean=mu, ci=ci, k=len(sel), seeds=sorted(r['seed'] for r in sel), paper=paper,
-                                       lossy=any(r.get('lossy') for r in sel), files=[r['file'] for r in sel])
-    return out
-
-def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', base: str = 'baseline', preset=None,
-                      current_only: bool = True, overrides: dict | None = None) -> dict:
-    """F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds, diffs.
-    `overrides` picks the `method` cells run with those `--set` values (a variant); `base` cells are always today's plain ones.
-    `mixed_warmups`: the seeds whose two cells both name their AC-GAN warm-up (`warmup_sha256`) and name different ones
-    (e.g. ActiveGAN branched from a warm-up retrained on another machine than the AC-GAN cell's)."""
-    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset)]
-    ok = lambda r, ov: not current_only or is_current(r, ov)
-    a = {r['seed']: r for r in sel if r['method'] == method and ok(r, overrides)}
-    b = {r['seed']: r for r in sel if r['method'] == base and ok(r, None)}
-    seeds = sorted(set(a) & set(b))
-    if not seeds: return dict(mean=None, ci=None, k=0, seeds=[], diffs=[], mixed_warmups=[])
-    diffs = [a[s]['f1'] - b[s]['f1'] for s in seeds]
-    w = {s: (a[s].get('warmup_sha256'), b[s].get('warmup_sha256')) for s in seeds}
-    mu, ci = mean_ci(diffs)
-    return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds, diffs=diffs,
-                mixed_warmups=[s for s, (x, y) in w.items() if x and y and x != y])
-
-def _fmt_d(d: dict, k: bool = False) -> str:
-    "A paired difference as '+m ± ci' (and its number of seeds with `k`)."
-    if not d.get('k'): return 'not run'
-    return f"{d['mean']:+.1f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.1f}") + (f" (k={d['k']})" if k else '')
-
-def _fmt(c) -> str:
-    if c['k'] == 0: return f"not run ({c['paper']})" if c['paper'] is not None else 'not run'
-    ci = '' if np.isnan(c['ci']) else f" ± {c['ci']:.1f}"
-    return f"**{c['mean']:.1f}**{ci} ({c['paper']})"
-
-def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> str:
-    "Table 1 as markdown: ours as mean ± 95% CI over seeds (k seeds), the paper's value in parentheses."
-    cells = table1_cells(rows, methods, datasets, preset)
-    cols = [(ds, n) for ds in datasets for n in load_config(ds).n_values]
-    lossy = {ds for (m, ds, n), c in cells.items() if c['lossy']}
-    head = '| Method | ' + ' | '.join(f"{_DS_NAMES[ds]}{'*' if ds in lossy else ''} n={n:,}" for ds, n in cols) + ' |'
-    lines = [head, '|---' * (len(cols) + 1) + '|']
-    for m in methods:
-        lines.append(f"| {_METHOD_NAMES[m]} | " + ' | '.join(_fmt(cells[(m, ds, n)]) for ds, n in cols) + ' |')
-    if 'activegan' in methods and 'baseline' in methods:                  # the paper's claim, as a paired difference
-        pd_ = lambda ds, n: paired_difference(rows, ds, n, preset=preset)
-        paper = lambda ds, n: (lambda c: f" ({c.paper_activegan[c.n_values.index(n)] - c.paper_baseline[c.n_values.index(n)]:+.1f})")(load_config(ds))
-        lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(_fmt_d(pd_(ds, n)) + paper(ds, n) for ds, n in cols) + ' |')
-    ks = sorted({c['k'] for c in cells.values() if c['k']})
-    note = (f"\n\nOurs: mean ± 95% CI (Student t) over {'/'.join(map(str, ks)) or 'no'} seeds; the paper's number in parentheses."
-            + (" \\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set." if 'cifar10' in datasets else ''))
-    return '\n'.join(lines) + note
-
-# %% ../nbs/09_experiments.ipynb #c035c
-_PAPER_SWEEPS = {'epsilon': 'paper_epsilon_sweep', 'alpha': 'paper_alpha_sweep'}
-
-def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None, ref_rows=None) -> list[dict]:
-    """One dict per value of `param`'s grid: value, ours (mean, ci, k seeds, files) and the paper's number (None if unknown).
-    Only files made with today's settings (changed in `param` alone) count, as in Table 1. `ref_rows`: take the cells at
-    settings.ini's value of `param` (the Table 1 cell) from these rows instead, e.g. a rerun of them on the machine, and
-    from the warm-ups, that the other values' cells ran on (see `ablation_references`)."""
-    if param not in ABLATIONS: raise ValueError(f"param must be one of {tuple(ABLATIONS)}, got {param!r}")
-    cfg = load_config(dataset, preset)
-    n = n or cfg.n_values[-1]
-    grid, paper = cfg[ABLATIONS[param]], cfg.get(_PAPER_SWEEPS[param]) or []
-    out = []
-    for j, v in enumerate(grid):
-        src = ref_rows if ref_rows is not None and np.isclose(v, cfg[param]) else rows
-        sel = [r for r in src if r['dataset'] == dataset and r['n'] == n and r['method'] == 'activegan'
-               and r.get('preset') == preset and r.get('key') == Cell(dataset, n, 'activegan', r['seed'], preset, {param: v}).key]
-        pv = paper[j] if j < len(paper) and np.isfinite(paper[j]) else None
-        mu, ci = mean_ci([r['f1'] for r in sel]) if sel else (None, None)
-        out.append(dict(value=v, mean=mu, ci=ci, k=len(sel), paper=pv, files=[r['file'] for r in sel],
-                        by_seed={int(r['seed']): r['f1'] for r in sel},
-                        warmups={int(r['seed']): r.get('warmup_sha256') for r in sel}))
-    return out
-
-def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None, ref_rows=None) -> str:
-    "Table 2 (param='epsilon') or the numbers of Figure 3 ('alpha'): ours (mean ± 95% CI) and the paper's, per value."
-    ab = ablation_rows(rows, param, dataset, n, preset, ref_rows)
-    sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
-    fmt = lambda a: 'not run' if a['k'] == 0 else f"**{a['mean']:.1f}**" + ('' if np.isnan(a['ci']) else f" ± {a['ci']:.1f}")
-    return '\n'.join([f"| {sym} | " + ' | '.join(f"{a['value']:g}" for a in ab) + ' |', '|---' * (len(ab) + 1) + '|',
-                      '| ours | ' + ' | '.join(fmt(a) for a in ab) + ' |',
-                      '| paper | ' + ' | '.join('–' if a['paper'] is None else f"{a['paper']:.1f}" for a in ab) + ' |'])
-
 # %% ../nbs/09_experiments.ipynb #c035g
 FIG4_GROUPS = ('train', 'acgan', 'activegan', 'hard_test')
 
@@ -821,19 +637,6 @@ def figure_data(dataset: str, n: int, seed: int, cfg, preset=None, overrides=Non
     grid = sample_grid(Gs['activegan'], K, grid_rows, cfg.nz, seed=seed + 1_000_003, device=dev)
     return out, grid
 
-def plot_tsne(fd: dict, axes=None):
-    "Figure 4 from `figure_data`'s result: AC-GAN (left) and ActiveGAN (right), each with S_l and the hard test samples."
-    import matplotlib.pyplot as plt
-    if axes is None: _, axes = plt.subplots(1, 2, figsize=(9, 4), dpi=80)
-    G = fd['groups']; xy = lambda g: np.asarray(G[g]['xy']).reshape(-1, 2)
-    for ax, arm, name in zip(axes, ('acgan', 'activegan'), ('AC-GAN', 'ActiveGAN')):
-        ax.scatter(*xy('train').T, s=6, c='tab:blue', alpha=0.5, label='training (S_l)')
-        ax.scatter(*xy('hard_test').T, s=8, c='tab:red', marker='x', alpha=0.7, label=f"hard test (margin ≤ {fd['hard_margin']})")
-        ax.scatter(*xy(arm).T, s=6, c='tab:green', alpha=0.5, label=f'generated ({name})')
-        ax.set_title(f"({'ab'[arm == 'activegan']}) {name}", fontsize=9); ax.set_xticks([]); ax.set_yticks([])
-    axes[0].legend(fontsize=7, loc='best', markerscale=2)
-    return axes
-
 # %% ../nbs/09_experiments.ipynb #c035k2
 def _confusion(y, pred, K: int) -> np.ndarray:
     "K x K counts: row = true (or conditioning) label, column = the SVM's label."
@@ -865,185 +668,3 @@ def class_faithfulness(dataset: str, n: int, seed: int, cfg, preset=None, overri
         out['arms'][arm] = _agreement(_confusion(y_g, svm0.predict(fx.extract(x_g, batch_size=cfg.feature_batch_size)), K))
         grids[arm] = sample_grid(G, K, grid_rows, cfg.nz, seed=seed + 1_000_003, device=dev)
     return out, grids
-
-# %% ../nbs/09_experiments.ipynb #c035k8
-def load_faithfulness(results_dir=None) -> list[dict]:
-    "Every `activegan-run faithfulness` result (result fields plus file, commit, device, and the `--set` overrides of its command)."
-    d = Path(results_dir or RESULTS_DIR)/'faithfulness'
-    rows = []
-    for f in sorted(d.glob('*.json')) if d.exists() else []:
-        r = read_result(f)
-        rows.append({**r['result'], 'file': f.name, 'commit': r['manifest'].get('commit'), 'device': r['manifest'].get('device'),
-                     'overrides': command_overrides(r['manifest'].get('command'))})
-    return rows
-
-def faithfulness_table(rows, dataset: str, n: int, preset=None, overrides: dict | None = None) -> dict:
-    """{'real test' | arm: (per-class mean over seeds, overall (mean, 95% CI half-width), seeds)} for one (data set, n).
-    Only files made with exactly the `--set` `overrides` count (default none): a variant never mixes with the plain cells."""
-    sel = [r for r in rows if (r['dataset'], r['n'], r.get('preset')) == (dataset, n, preset) and r.get('overrides', {}) == (overrides or {})]
-    if not sel: return {}
-    out = {}
-    for name, get in [('real test', lambda r: r['real_test'])] + [(a, lambda r, a=a: r['arms'][a]) for a in FAITH_ARMS]:
-        out[name] = (np.mean([get(r)['per_class'] for r in sel], 0), mean_ci([get(r)['accuracy'] for r in sel]),
-                     sorted(r['seed'] for r in sel))
-    return out
-
-def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=None, overrides: dict | None = None):
-    "Heat map of per-class agreement (%) of the baseline SVM with the conditioning label; one block of rows per n."
-    import matplotlib.pyplot as plt
-    names = {'real test': 'real test images (SVM recall)', 'acgan': 'AC-GAN samples', 'activegan': 'ActiveGAN samples'}
-    M, labels = [], []
-    for n in ns:
-        for k, (pc, (mu, ci), seeds) in faithfulness_table(rows, dataset, n, preset, overrides).items():
-            M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}%" + (f" (1 seed)" if ci != ci else f" ± {ci:.0f}"))
-    if not M: raise ValueError(f"no faithfulness results for {dataset} n={list(ns)} preset={preset}; run activegan-run faithfulness")
-    M = np.asarray(M); K = M.shape[1]
-    if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 1.0 + 0.34 * len(M) + (0.6 if class_names and max(len(str(c)) for c in class_names) > 2 else 0)), dpi=90)
-    im = ax.imshow(M, cmap='RdYlGn', vmin=0, vmax=100, aspect='auto')
-    if K <= 20:
-        for (i, j), v in np.ndenumerate(M): ax.text(j, i, f"{v:.0f}", ha='center', va='center', fontsize=7)
-    ax.set_yticks(range(len(labels))); ax.set_yticklabels(labels, fontsize=7)
-    tilt = bool(class_names) and max(len(str(c)) for c in class_names) > 2             # words, not digits
-    ax.set_xticks(range(K)); ax.set_xticklabels(class_names or range(K), fontsize=7, rotation=45 if tilt else 0, ha='right' if tilt else 'center')
-    ax.set_xlabel('conditioning label y (real images: true label)', fontsize=8)
-    plt.colorbar(im, ax=ax, fraction=0.03, pad=0.01).set_label('% labelled y by the baseline SVM', fontsize=7)
-    return ax
-
-# %% ../nbs/09_experiments.ipynb #c035m
-def per_class_gain(rows, dataset: str = 'cifar10', n: int | None = None, method: str = 'activegan', preset=None,
-                   current_only: bool = True) -> dict:
-    "{class: (mean, 95% CI half-width, k seeds)} of per-class F-score(method) - F-score(baseline), paired by seed."
-    n = n or load_config(dataset).n_values[-1]
-    rows = [r for r in rows if is_current(r) or not current_only]
-    by = lambda m: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset)}
-    a, b = by(method), by('baseline')
-    seeds = sorted(set(a) & set(b))
-    if not seeds: return {}
-    classes = sorted(a[seeds[0]]['per_class'], key=lambda c: int(c) if str(c).isdigit() else c)
-    out = {}
-    for c in classes:
-        d = [a[s]['per_class'][c] - b[s]['per_class'][c] for s in seeds]
-        mu, ci = mean_ci(d); out[c] = (mu, ci, len(d))
-    return out
-
-# %% ../nbs/09_experiments.ipynb #c035p
-VERDICTS = ('reproduced', 'not reproduced', 'inconclusive', 'not run')
-
-def effect_verdict(d: dict, paper_effect: float | None = None) -> str:
-    """Judge a paired difference `d` (mean, ci, k; signed so that the paper claims it is > 0) against the claim:
-    'reproduced' when its 95% CI lies above 0; 'not reproduced' when it lies below 0, or includes 0 but lies wholly
-    below the paper's own effect `paper_effect` (our data rule out the size the paper reports); else 'inconclusive'."""
-    if not d.get('k'): return 'not run'
-    if d['k'] < 2 or d['ci'] is None or np.isnan(d['ci']): return 'inconclusive'
-    lo, hi = d['mean'] - d['ci'], d['mean'] + d['ci']
-    if lo > 0: return 'reproduced'
-    if hi < 0 or (paper_effect is not None and paper_effect > 0 and hi < paper_effect): return 'not reproduced'
-    return 'inconclusive'
-
-def _combine(parts: list[str]) -> str:
-    "One verdict for a claim made of several parts (columns, values): any 'not reproduced' wins, all 'reproduced' needed."
-    ran = [v for v in parts if v != 'not run']
-    if not ran: return 'not run'
-    if 'not reproduced' in ran: return 'not reproduced'
-    if all(v == 'reproduced' for v in ran): return 'reproduced' if len(ran) == len(parts) else 'inconclusive'
-    return 'inconclusive'
-
-def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> dict:
-    "Claim 'F1(better) > F1(worse) in every Table 1 column', tested column by column with paired differences."
-    parts, ev = [], []
-    for ds in datasets:
-        cfg = load_config(ds)
-        for j, n in enumerate(cfg.n_values):
-            d = paired_difference(rows, ds, n, method=better, base=worse, preset=preset)
-            pe = cfg[_PAPER_KEYS[better]][j] - cfg[_PAPER_KEYS[worse]][j]
-            v = effect_verdict(d, pe); parts.append(v)
-            if v != 'not run': ev.append(f"{_DS_NAMES[ds]} {n:,}: {_fmt_d(d, k=True)} vs paper {pe:+.1f} → {v}")
-    run = sum(v != 'not run' for v in parts)
-    ev = '; '.join(ev) + (f" ({run} of {len(parts)} columns run)" if run else f"none of {len(parts)} columns run yet")
-    return dict(claim=claim, verdict=_combine(parts), evidence=ev)
-
-def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
-                         ref: float | None = None, ref_rows=None) -> list[dict]:
-    """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
-    dict(value, mean, ci, k, diffs, mixed_warmups) per value. Positive: `ref` did better. `mixed_warmups` counts the
-    pairs whose two cells name different warm-up checkpoints (`warmup_sha256`; older files do not name theirs).
-    `ref_rows`: as in `ablation_rows`."""
-    ref = load_config(dataset, preset)[param] if ref is None else ref
-    ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
-    me = next((a for a in ab if np.isclose(a['value'], ref)), None)
-    out = []
-    for a in ab:
-        if a is me or not a['k'] or me is None: continue
-        seeds = sorted(set(me['by_seed']) & set(a['by_seed']))
-        diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
-        mu, ci = mean_ci(diffs) if diffs else (None, None)
-        w = [(me['warmups'].get(s), a['warmups'].get(s)) for s in seeds]
-        out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), diffs=diffs,
-                        mixed_warmups=sum(bool(x and y and x != y) for x, y in w)))
-    return out
-
-def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None, ref_rows=None) -> dict:
-    "Claim 'value is the best of the grid': paired difference of `value` against every other value that ran."
-    ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
-    sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
-    n = n or load_config(dataset, preset).n_values[-1]
-    claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={n:,})"
-    me = next((a for a in ab if np.isclose(a['value'], value)), None)
-    if me is None or not me['k'] or not any(a['k'] for a in ab if a is not me):
-        return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run")
-    parts, ev = [], []
-    for d in ablation_differences(abl_rows, param, dataset, n, preset, ref=value, ref_rows=ref_rows):
-        v = effect_verdict(d)                     # only the sign: the paper's own gaps between values are a few tenths
-        parts.append('not run' if not d['k'] else v)
-        ev.append(f"vs {d['value']:g}: {_fmt_d(d, k=True)}" + (f" ({d['mixed_warmups']} of its pairs from different warm-ups)" if d['mixed_warmups'] else ''))
-    run = sum(a['k'] > 0 for a in ab)
-    return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)")
-
-def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None,
-                   ablation: tuple = ('cifar10', None), ablation_refs: dict | None = None) -> list[dict]:
-    """Each claim of the paper, judged on our result files: dict(claim, verdict, evidence), verdict one of `VERDICTS`.
-    Differences are paired by seed (same S_l, same test set); a claim over several columns needs every column.
-    `ablation`: the (data set, n) of the ε and α sweeps (the paper's: CIFAR-10 at its largest n);
-    `ablation_refs`: {param: rows} to take that sweep's reference cells from (see `ablation_differences`)."""
-    (ads, an) = ablation
-    out = [_sign_claim(rows, 'ActiveGAN beats the baseline SVM in every column of Table 1', 'activegan', 'baseline', datasets, preset),
-           _sign_claim(rows, 'AC-GAN falls below the baseline in every column', 'baseline', 'acgan', datasets, preset),
-           _sign_claim(rows, 'AC-GAN+F falls below the baseline in every column', 'baseline', 'acgan_f', datasets, preset),
-           _sign_claim(rows, 'ActiveGAN beats AC-GAN+F in every column', 'activegan', 'acgan_f', datasets, preset),
-           *[_best_claim(abl_rows, prm, v, ads, preset, an, (ablation_refs or {}).get(prm)) for prm, v in (('epsilon', 0.2), ('alpha', 0.5))]]
-    claim = "the reward makes ActiveGAN's samples more uncertain to the SVM than AC-GAN's (the mechanism, Eq. 10-12)"
-    if not comparisons: out.append(dict(claim=claim, verdict='not run', evidence='`activegan-run compare` has not run'))
-    else:
-        s = comparison_summary(list(comparisons)); sh, mg = s['share_below_eps'], s['margin']
-        # "more uncertain" needs both statistics to move the right way; a clear move the wrong way is a refutation
-        v = {'more uncertain': 'reproduced', 'less uncertain': 'not reproduced'}.get(s['verdict'], 'inconclusive')
-        r0 = comparisons[0]
-        ev = (f"ActiveGAN − AC-GAN, paired over {len(sh['diff'])} seeds: share with margin ≤ ε {sh['diff_mean']:+.3f} ± {sh['diff_ci']:.3f}, "
-              f"mean margin {mg['diff_mean']:+.3f} ± {mg['diff_ci']:.3f}; label accuracy {s['label_acc']['diff_mean']:+.2f} ± {s['label_acc']['diff_ci']:.2f} ({r0['dataset']} n={r0['n']}, {r0['iterations']} iterations, "
-              f"{r0['feature_size']} px features)")
-        out.append(dict(claim=claim, verdict=v, evidence=ev))
-    return out
-
-def verdict_markdown(verdicts) -> str:
-    "The verdict table: claim | verdict | the numbers behind it."
-    mark = {'reproduced': '**reproduced**', 'not reproduced': '**not reproduced**', 'inconclusive': 'inconclusive', 'not run': 'not run'}
-    return '\n'.join(['| claim of the paper | verdict | numbers behind the call |', '|---|---|---|'] +
-                     [f"| {v['claim']} | {mark[v['verdict']]} | {v['evidence']} |" for v in verdicts])
-
-# %% ../nbs/09_experiments.ipynb #c036b
-REFERENCES_FILE = 'ablation_references.json'
-
-def ablation_references(dataset: str, n: int, preset=None, results_dir=None) -> dict:
-    """{param: rows} of the reference cells of the sweeps of (`dataset`, `n`, `preset`) that name another group in
-    `results_dir/ablation_references.json` (a list of dict(param, dataset, n, preset, group, why)); {} without one."""
-    d = Path(results_dir or RESULTS_DIR)
-    p = d/REFERENCES_FILE
-    if not p.exists(): return {}
-    out = {}
-    for e in json.loads(p.read_text()):
-        if e.get('param') not in ABLATIONS: raise ValueError(f"{p}: unknown sweep {e.get('param')!r}; one of {tuple(ABLATIONS)}")
-        if (e['dataset'], int(e['n']), e.get('preset')) != (dataset, int(n), preset): continue
-        if not (d/e['group']).is_dir():
-            raise FileNotFoundError(f"{p}: the {e['param']} sweep's reference group {e['group']!r} is not a folder of {d}")
-        out[e['param']] = load_results(d, e['group'])
-    return out

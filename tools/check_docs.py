@@ -46,12 +46,13 @@ REQUIRED = {
     '06_uncertainty': dict(text=['smallest_margin', 'label_entropy'], math=True),
     '07_policy': dict(text=['GaussianMLPPolicy'], math=True),
     '08_training': dict(text=['Algorithm 1'], math=True),
-    '09_experiments': dict(text=['Baseline', 'activegan-run', 'validation', 'branch_checkpoint', 'ablation', 't-SNE', 'claim_verdicts', 'verify_results', 'ablation_references'], math=True),
-    '10_results': dict(text=['Table 1', 'Baseline (SVM)', 'lossy JPEG', 'valid F1', 'manifest', 'Table 2', 'Figure 2',
+    '09_experiments': dict(text=['Baseline', 'activegan-run', 'validation', 'branch_checkpoint', 'ablation', 't-SNE', 'verify_results', 'class_faithfulness'], math=True),
+    '10_report': dict(text=['table1_markdown', 'paired_difference', 'claim_verdicts', 'ablation_references', 'plot_tsne', 'is_current']),
+    '11_results': dict(text=['Table 1', 'Baseline (SVM)', 'lossy JPEG', 'valid F1', 'manifest', 'Table 2', 'Figure 2',
                              'Figure 3', 'Figure 4', 'Figure 5', 'samples more uncertain', 'paired difference',
                              'Verdict', 'claim of the paper', 'generator rows at CPU scale', 'Rerun from the manifest',
                              'ablation_references.json']),
-    '11_performance': dict(text=['ratio', 'activegan-bench']),
+    '12_performance': dict(text=['ratio', 'activegan-bench']),
 }
 
 SCREENSHOT_PAGES = ['index', '01_preliminaries', '00_core']  # index + the first notebook page of these that exists

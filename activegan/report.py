@@ -241,7 +241,7 @@ def plot_faithfulness(rows, dataset: str, ns, preset=None, class_names=None, ax=
     M, labels = [], []
     for n in ns:
         for k, (pc, (mu, ci), seeds) in faithfulness_table(rows, dataset, n, preset, overrides).items():
-            M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}%" + (f" (1 seed)" if ci != ci else f" ± {ci:.0f}"))
+            M.append(pc); labels.append(f"n={n:,}: {names[k]}  {mu:.0f}%" + (" (1 seed)" if ci != ci else f" ± {ci:.0f}"))
     if not M: raise ValueError(f"no faithfulness results for {dataset} n={list(ns)} preset={preset}; run activegan-run faithfulness")
     M = np.asarray(M); K = M.shape[1]
     if ax is None: _, ax = plt.subplots(figsize=(1.0 + 0.45 * K + 3.2, 1.0 + 0.34 * len(M) + (0.6 if class_names and max(len(str(c)) for c in class_names) > 2 else 0)), dpi=90)

@@ -6,18 +6,18 @@ Docs: https://activegan.github.io/activegan/performance.html.md"""
 
 # %% ../nbs/12_performance.ipynb #c003
 from __future__ import annotations
-import time, argparse, sys, re
+import time, argparse, sys, re, os
 from pathlib import Path
 import numpy as np
 import torch
 from .core import load_config, get_device, device_name, manifest, write_result, RESULTS_DIR, seed_everything
 from .data import load_dataset, labeled_subset, to_gan_tensor, IMAGE_SHAPE, N_CLASSES
-from .features import FeatureExtractor
+from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, TorchSVM, benchmark_proba
 from .training import benchmark_steps, make_reward_fn
 
 # %% auto #0
-__all__ = ['bench_reward', 'bench_features', 'bench_training', 'run_benchmarks', 'main']
+__all__ = ['KINDS', 'bench_reward', 'bench_features', 'bench_training', 'bench_svm', 'run_benchmarks', 'main']
 
 # %% ../nbs/12_performance.ipynb #c006
 def _svm_on(dataset: str, cfg, n: int, device, seed: int = 0):
@@ -70,14 +70,45 @@ def bench_training(dataset: str, cfg, batch: int = 100, iters: int = 50, device=
     r = benchmark_steps(cfg, cfg.arch, N_CLASSES[dataset], (C, H, W), batch, iters, dev, reward_fn=reward_fn)
     return dict(r, dataset=dataset, arch=cfg.arch, method='activegan' if active else 'acgan')
 
+# %% ../nbs/12_performance.ipynb #c010t
+def bench_svm(dataset: str, cfg, n: int, device=None, seed: int = 0, n_jobs: int = -1, check_rows: int = 500) -> dict:
+    "Fit time of the Table 1 SVM on n labeled images' features: libsvm's own kernel vs precomputed Gram matrices (ratio = plain / ours)."
+    dev = get_device(device)
+    tr = load_dataset(dataset, 'train')
+    X, y = cached_features(dataset, 'train', cfg.feature_spec, cfg.feature_size, indices=labeled_subset(tr.y, n, seed), device=dev)
+    fits = {}
+    for pre in (False, True):
+        t0 = time.perf_counter()
+        m = fit_svm(X, y, cfg, seed=seed, n_jobs=n_jobs, precompute=pre, device=dev)
+        fits['precomputed' if pre else 'plain'] = (time.perf_counter() - t0, m)
+    (t_plain, a), (t_pre, b) = fits['plain'], fits['precomputed']
+    if not b.info['precomputed']:
+        raise RuntimeError(f"svm_calibration={b.info['calibration']!r} has no precomputed path; benchmark with sigmoid or isotonic")
+    same = a.best_params['kernel'] == b.best_params['kernel'] and a.best_params['C'] == b.best_params['C'] and \
+           np.isclose(a.best_params['gamma'] or 0.0, b.best_params['gamma'] or 0.0)
+    if not same: raise RuntimeError(f"the two paths chose different hyper-parameters: {a.best_params} vs {b.best_params}")
+    diff = float(np.abs(a.predict_proba(X[:check_rows]) - b.predict_proba(X[:check_rows])).max())
+    return dict(dataset=dataset, n=n, dim=int(X.shape[1]), spec=cfg.feature_spec, size=int(cfg.feature_size),
+                scaling=b.info['scaling'], cv=b.info['cv'], n_grid=len(b.cv_results), cpu_cores=os.cpu_count(),
+                n_jobs=n_jobs, gram_device=b.info['gram_device'], best_C=b.best_params['C'],
+                plain_s=t_plain, precomputed_s=t_pre, ratio=t_plain / t_pre, max_proba_diff=diff)
+
+
 # %% ../nbs/12_performance.ipynb #c012
+KINDS = ('reward', 'features', 'training', 'svm')
+
 def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None = None, out=None, command=None,
-                   strict: bool = False) -> dict:
-    "Run the suite; write nbs/results/perf/<device>.json (with manifest) unless `out` is False."
+                   strict: bool = False, kinds=KINDS, svm_n=None, preset: str|None = None) -> dict:
+    """Run the suite; write nbs/results/perf/<device>[_tiny][_<preset>][_<kinds>].json (with manifest) unless `out` is False.
+    `kinds`: a subset of KINDS. `svm_n`: labeled set sizes for `bench_svm` (default 1,000; tiny 60). `preset`: a
+    settings.ini section for the data sets' config (features, SVM grid); tiny always uses `smoke`."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown: raise ValueError(f"unknown benchmark kinds {sorted(unknown)}; choose from {KINDS}")
     dev = get_device(device)
     tiny = (dev.type == 'cpu') if tiny is None else tiny
     t0 = time.perf_counter()
-    res = dict(device=device_name(dev), tiny=tiny, reward=[], features=[], training=[])
+    res = dict(device=device_name(dev), tiny=tiny, preset=None if tiny else preset, kinds=list(kinds),
+               reward=[], features=[], training=[], svm=[])
     def attempt(kind, f, **info):
         "Run one benchmark; a failure is recorded in the results (not hidden, not fatal to the rest)."
         try: res[kind].append(f())
@@ -85,18 +116,24 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
             res[kind].append(dict(info, error=f"{type(e).__name__}: {str(e)[:300]}"))
             if strict: raise
     for ds in datasets:
-        cfg = load_config(ds, 'smoke' if tiny else None)
+        cfg = load_config(ds, 'smoke' if tiny else preset)
         b, it, n = (8, 3, 60) if tiny else (100, 100, 1000)
-        attempt('reward', lambda: bench_reward(ds, cfg, n, batch=b, device=dev, repeats=3 if tiny else 20), dataset=ds)
-        attempt('features', lambda: bench_features(ds, cfg, n=2 * b if tiny else 2048, batch=b if tiny else 256, device=dev), dataset=ds)
-        for active in (False, True):
+        if 'reward' in kinds:
+            attempt('reward', lambda: bench_reward(ds, cfg, n, batch=b, device=dev, repeats=3 if tiny else 20), dataset=ds)
+        if 'features' in kinds:
+            attempt('features', lambda: bench_features(ds, cfg, n=2 * b if tiny else 2048, batch=b if tiny else 256, device=dev), dataset=ds)
+        for active in ((False, True) if 'training' in kinds else ()):
             attempt('training', lambda: bench_training(ds, cfg, batch=b, iters=it, device=dev, active=active, n_svm=n),
                     dataset=ds, method='activegan' if active else 'acgan')
+        for m in ((svm_n or [n]) if 'svm' in kinds else ()):
+            attempt('svm', lambda: bench_svm(ds, cfg, int(m), device=dev), dataset=ds, n=int(m))
     wall = time.perf_counter() - t0
     if out is not False:
-        name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '')
+        name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '') + \
+               (f"_{preset}" if preset and not tiny else '') + ('' if set(kinds) == set(KINDS) else '_' + '_'.join(k for k in KINDS if k in kinds))
         path = Path(out or RESULTS_DIR/'perf')/f"{name}.json"
-        write_result(path, res, manifest(command=command, config=None, seed=0, wall_time=wall, device=dev))
+        write_result(path, res, manifest(command=command, config=dict(datasets=list(datasets), kinds=list(kinds), svm_n=svm_n,
+                                                                      preset=preset, tiny=tiny), seed=0, wall_time=wall, device=dev))
         res['file'] = str(path)
     return res
 
@@ -106,10 +143,16 @@ def main(argv=None):
     ap.add_argument('--datasets', nargs='+', default=['mnist', 'cifar10'])
     ap.add_argument('--device', default=None)
     ap.add_argument('--tiny', action='store_true', help="tiny sizes (default on a CPU): checks that it runs, not speed")
+    ap.add_argument('--full', action='store_true', help="full sizes on a CPU too (e.g. `--kinds svm`, which means something there)")
+    ap.add_argument('--kinds', nargs='+', default=list(KINDS), choices=KINDS)
+    ap.add_argument('--svm-n', nargs='+', type=int, default=None, help="labeled set sizes for the SVM benchmark (default 1000)")
+    ap.add_argument('--preset', default=None, help="a settings.ini section for the features and SVM grid, e.g. cpu")
     ap.add_argument('--out', default=None, help=f"folder (default {RESULTS_DIR/'perf'})")
     a = ap.parse_args(argv)
-    r = run_benchmarks(a.datasets, a.device, True if a.tiny else None, a.out,
-                       'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv))
-    for k in ('reward', 'features', 'training'):
+    if a.tiny and a.full: ap.error("--tiny and --full exclude each other")
+    r = run_benchmarks(a.datasets, a.device, True if a.tiny else False if a.full else None, a.out,
+                       'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv), kinds=a.kinds, svm_n=a.svm_n,
+                       preset=a.preset)
+    for k in KINDS:
         for row in r[k]: print(k, row.get('dataset'), row.get('method', ''), f"ratio {row['ratio']:.2f}" if 'ratio' in row else row['error'])
     return 0

@@ -76,6 +76,10 @@ def bench_svm(dataset: str, cfg, n: int, device=None, seed: int = 0, n_jobs: int
     dev = get_device(device)
     tr = load_dataset(dataset, 'train')
     X, y = cached_features(dataset, 'train', cfg.feature_spec, cfg.feature_size, indices=labeled_subset(tr.y, n, seed), device=dev)
+    # warm-up, untimed: the first fit with n_jobs starts joblib's worker processes (seconds), which would be charged to the plain path
+    w = labeled_subset(y, min(len(y), 20 * len(np.unique(y))), seed)
+    fit_svm(X[w], y[w], cfg, seed=seed, n_jobs=n_jobs, precompute=False, device=dev)
+    fit_svm(X[w], y[w], cfg, seed=seed, n_jobs=n_jobs, precompute=True, device=dev)
     fits = {}
     for pre in (False, True):
         t0 = time.perf_counter()
@@ -109,12 +113,23 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
     t0 = time.perf_counter()
     res = dict(device=device_name(dev), tiny=tiny, preset=None if tiny else preset, kinds=list(kinds),
                reward=[], features=[], training=[], svm=[])
+    name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '') + \
+           (f"_{preset}" if preset and not tiny else '') + ('' if set(kinds) == set(KINDS) else '_' + '_'.join(k for k in KINDS if k in kinds))
+    path = Path(out or RESULTS_DIR/'perf')/f"{name}.json" if out is not False else None
+    def save(finished: bool):
+        "Write what has run so far (atomically): a killed suite keeps every finished benchmark, marked unfinished."
+        if path is None: return
+        write_result(path, dict(res, finished=finished), manifest(command=command, config=dict(datasets=list(datasets), kinds=list(kinds),
+                     svm_n=svm_n, preset=preset, tiny=tiny), seed=0, wall_time=time.perf_counter() - t0, device=dev))
     def attempt(kind, f, **info):
         "Run one benchmark; a failure is recorded in the results (not hidden, not fatal to the rest)."
         try: res[kind].append(f())
         except Exception as e:
             res[kind].append(dict(info, error=f"{type(e).__name__}: {str(e)[:300]}"))
             if strict: raise
+        row = res[kind][-1]
+        print(kind, row.get('dataset'), row.get('method', row.get('n', '')), f"ratio {row['ratio']:.2f}" if 'ratio' in row else row['error'], flush=True)
+        save(False)
     for ds in datasets:
         cfg = load_config(ds, 'smoke' if tiny else preset)
         b, it, n = (8, 3, 60) if tiny else (100, 100, 1000)
@@ -127,14 +142,8 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
                     dataset=ds, method='activegan' if active else 'acgan')
         for m in ((svm_n or [n]) if 'svm' in kinds else ()):
             attempt('svm', lambda: bench_svm(ds, cfg, int(m), device=dev), dataset=ds, n=int(m))
-    wall = time.perf_counter() - t0
-    if out is not False:
-        name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '') + \
-               (f"_{preset}" if preset and not tiny else '') + ('' if set(kinds) == set(KINDS) else '_' + '_'.join(k for k in KINDS if k in kinds))
-        path = Path(out or RESULTS_DIR/'perf')/f"{name}.json"
-        write_result(path, res, manifest(command=command, config=dict(datasets=list(datasets), kinds=list(kinds), svm_n=svm_n,
-                                                                      preset=preset, tiny=tiny), seed=0, wall_time=wall, device=dev))
-        res['file'] = str(path)
+    save(True)
+    if path is not None: res['file'] = str(path)
     return res
 
 def main(argv=None):
@@ -153,6 +162,5 @@ def main(argv=None):
     r = run_benchmarks(a.datasets, a.device, True if a.tiny else False if a.full else None, a.out,
                        'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv), kinds=a.kinds, svm_n=a.svm_n,
                        preset=a.preset)
-    for k in KINDS:
-        for row in r[k]: print(k, row.get('dataset'), row.get('method', ''), f"ratio {row['ratio']:.2f}" if 'ratio' in row else row['error'])
+    print('written:', r.get('file', '(not written)'))
     return 0

@@ -155,12 +155,17 @@ def warmup_dir(cell) -> Path:
 
 def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
     "Train (or resume, or load when finished) the generator of a GAN cell; ActiveGAN starts from its AC-GAN cell's warm-up."
-    from activegan.training import train_gan, make_reward_fn, branch_checkpoint
+    from activegan.training import train_gan, make_reward_fn, branch_checkpoint, REWARD_KEYS
     from activegan.classifier import TorchSVM
     active = cell.method == 'activegan'
     # AC-GAN and AC-GAN+F share one generator
     run_dir = cache_dir('runs')/Cell(cell.dataset, cell.n, 'activegan' if active else 'acgan', cell.seed, cell.preset, cell.overrides).key
     warm = warmup_dir(cell)
+    if active and not (run_dir/'checkpoint.pt').exists() and not (warm/'warmup.pt').exists() and 0 < cfg.warmup < cfg.iterations:
+        # no AC-GAN warm-up yet (e.g. `--methods activegan` on a fresh cache): train the seed's AC-GAN generator first, which
+        # writes warmup.pt at iteration m, so that ActiveGAN and AC-GAN (and every ablation of a reward setting) share it
+        cell_generator(Cell(cell.dataset, cell.n, 'acgan', cell.seed, cell.preset, {k: v for k, v in cell.overrides.items()
+                                                                                      if k not in REWARD_KEYS}), cfg, x_l, y_l, svm0, fx, device)
     if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
         branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
     reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None

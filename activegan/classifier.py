@@ -141,7 +141,9 @@ class _Gram:
     def kernel(self, kernel, gamma=None, coef0=0.0, degree=3) -> np.ndarray:
         "libsvm's kernel formulas (SVC defaults coef0=0, degree=3), as a C-contiguous numpy block."
         if kernel == 'linear': k = self.dot
-        elif kernel == 'rbf': k = torch.exp(-gamma * (self.aa[:, None] + self.bb[None] - 2 * self.dot))
+        elif kernel == 'rbf':                       # exp(-γ(|a|² + |b|² - 2a·b)), in place: one block beside `dot`, not three
+            k = self.aa[:, None] + self.bb[None]
+            k.sub_(self.dot, alpha=2).mul_(-gamma).exp_()
         elif kernel == 'poly': k = (gamma * self.dot + coef0) ** degree
         else: k = torch.tanh(gamma * self.dot + coef0)
         return np.ascontiguousarray(k.cpu().numpy())

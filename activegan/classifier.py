@@ -118,7 +118,7 @@ class SVMModel:
         return X
 
     def predict_proba(self, X) -> np.ndarray:
-        "Calibrated class probabilities (N, K); columns follow `classes_`."
+        "Calibrated class probabilities (N, K) from sklearn; columns follow `classes_` (the torch port below becomes the default)."
         return self.calibrated.predict_proba(self._X(X))
 
     def predict(self, X) -> np.ndarray:
@@ -358,6 +358,34 @@ class TorchSVM(torch.nn.Module):
         "Class labels (numpy, like `SVMModel.predict`): argmax of the calibrated probabilities."
         return self.classes_[self.predict_proba(feats).argmax(1).cpu().numpy()]
 
+# %% ../nbs/04_classifier.ipynb #c024p1
+SVMModel.block_elems = 2**24                 # rows x support vectors per block of the torch route (float64: 128 MB)
+
+def _svm_port(self, device=None):
+    "The cached `TorchSVM` (float64) of this model on `device`; None where it cannot be ported (isotonic calibration)."
+    dev = get_device(device); cache = self.__dict__.setdefault('_ports', {})
+    if str(dev) not in cache:
+        try: cache[str(dev)] = TorchSVM.from_model(self, dev, dtype=torch.float64)
+        except ValueError: cache[str(dev)] = None
+    return cache[str(dev)]
+
+def _svm_predict_proba(self, X, backend: str = 'torch', device=None) -> np.ndarray:
+    """Calibrated class probabilities (N, K); columns follow `classes_`. `backend='torch'` (default): the exact float64
+    port `TorchSVM`, in blocks of rows, on `device` (default `get_device()`); `'sklearn'`: sklearn's own (one libsvm thread)."""
+    X = self._X(X)
+    if backend not in ('torch', 'sklearn'): raise ValueError(f"unknown backend {backend!r}; use 'torch' or 'sklearn'")
+    port = self._port(device) if backend == 'torch' else None
+    if port is None: return self.calibrated.predict_proba(X)
+    if not len(X): return np.zeros((0, len(self.classes_)))
+    rows = max(256, self.block_elems // max(1, sum(m.sv.shape[0] for m in port.members)))
+    return torch.cat([port.predict_proba(X[i:i + rows]).cpu() for i in range(0, len(X), rows)]).numpy()
+
+def _svm_predict(self, X, backend: str = 'torch', device=None) -> np.ndarray:
+    "The class with the highest calibrated probability (consistent with the margin of Eq. 6)."
+    return self.classes_[self.predict_proba(X, backend, device).argmax(1)]
+
+SVMModel._port, SVMModel.predict_proba, SVMModel.predict = _svm_port, _svm_predict_proba, _svm_predict
+
 # %% ../nbs/04_classifier.ipynb #c034
 def _sync(device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
@@ -368,7 +396,7 @@ def benchmark_proba(model, X, device=None, repeats: int = 20, dtype=torch.float6
     ts = TorchSVM.from_model(model, dev, dtype=dtype)
     xt = torch.as_tensor(_features_2d(X), dtype=torch.float32, device=dev)   # features as the extractor returns them
     def sk():
-        return torch.as_tensor(model.predict_proba(xt.cpu().numpy())).to(dev)
+        return torch.as_tensor(model.predict_proba(xt.cpu().numpy(), backend='sklearn')).to(dev)
     def th():
         return ts.predict_proba(xt)
     times = {}

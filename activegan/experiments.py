@@ -136,7 +136,7 @@ class Cell:
 _DATASET_CLASSES = {'mnist': 10, 'fashion_mnist': 10, 'cifar10': 10, 'tiny_imagenet': 200}
 
 def _margins(svm, X) -> np.ndarray:
-    p = np.sort(svm.predict_proba(X), axis=1)
+    p = np.sort(svm.predict_proba(X), axis=1)                              # the float64 torch port (Classifier)
     return p[:, -1] - p[:, -2]                                              # Eq. 6's u_m
 
 def _take_balanced(ok: np.ndarray, y: np.ndarray, per_class: int, K: int) -> np.ndarray:
@@ -145,7 +145,8 @@ def _take_balanced(ok: np.ndarray, y: np.ndarray, per_class: int, K: int) -> np.
 
 def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval):
     svm = fit_svm(np.concatenate([X_l, X_g]), np.concatenate([y_l, y_g]), cfg, seed=seed, n_jobs=n_jobs)
-    return svm, f_score(y_eval, svm.predict(X_eval))
+    pred = svm.predict(X_eval)
+    return svm, f_score(y_eval, pred), pred
 
 def warmup_dir(cell) -> Path:
     "The run folder whose `warmup.pt` a GAN cell starts from: its seed's AC-GAN cell's (ablations of reward settings share it)."
@@ -217,8 +218,7 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
         x_g, y_g = generate(run.G, n_per_class=n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_g = fx.extract(x_g, batch_size=cfg.feature_batch_size)
     u_g = _margins(svm0, X_g)
-    svm1, f1 = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t)
-    pred = svm1.predict(X_t)
+    svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t)
     out.update(f1=f1, per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params,
                baseline_f1=f_score(y_t, svm0.predict(X_t)),
                gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()),   # class faithfulness of S_g

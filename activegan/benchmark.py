@@ -17,7 +17,7 @@ from .classifier import fit_svm, TorchSVM, benchmark_proba
 from .training import benchmark_steps, make_reward_fn
 
 # %% auto #0
-__all__ = ['KINDS', 'bench_reward', 'bench_features', 'bench_training', 'bench_svm', 'run_benchmarks', 'main']
+__all__ = ['KINDS', 'bench_reward', 'bench_features', 'bench_training', 'bench_svm', 'bench_scoring', 'run_benchmarks', 'main']
 
 # %% ../nbs/12_performance.ipynb #c006
 def _svm_on(dataset: str, cfg, n: int, device, seed: int = 0):
@@ -98,21 +98,43 @@ def bench_svm(dataset: str, cfg, n: int, device=None, seed: int = 0, n_jobs: int
                 plain_s=t_plain, precomputed_s=t_pre, ratio=t_plain / t_pre, max_proba_diff=diff)
 
 
+# %% ../nbs/12_performance.ipynb #c010w
+def bench_scoring(dataset: str, cfg, n: int, rows: int = 5000, device=None, seed: int = 0, n_jobs: int = -1) -> dict:
+    "Time to score `rows` test features with the SVM fit on n labeled images: sklearn vs our torch route (ratio = sklearn / ours)."
+    dev = get_device(device)
+    tr, te = load_dataset(dataset, 'train'), load_dataset(dataset, 'test')
+    if rows > len(te.y): raise ValueError(f"rows={rows} is more than the {len(te.y)} test images of {dataset}; lower --score-rows")
+    X, y = cached_features(dataset, 'train', cfg.feature_spec, cfg.feature_size, indices=labeled_subset(tr.y, n, seed), device=dev)
+    Xt, _ = cached_features(dataset, 'test', cfg.feature_spec, cfg.feature_size, indices=np.arange(rows), device=dev)
+    svm = fit_svm(X, y, cfg, seed=seed, n_jobs=n_jobs, precompute=True, device=dev)
+    svm.predict_proba(Xt[:10], device=dev); _sync(dev)                        # warm-up (builds the port), untimed
+    t = {}
+    for b in ('sklearn', 'torch'):
+        t0 = time.perf_counter(); p = svm.predict_proba(Xt, backend=b, device=dev); _sync(dev)
+        t[b] = (time.perf_counter() - t0, p)
+    diff = float(np.abs(t['sklearn'][1] - t['torch'][1]).max())
+    if diff > 1e-9: raise RuntimeError(f"the torch route differs from sklearn by {diff:.2g}")
+    return dict(dataset=dataset, n=n, rows=rows, dim=int(X.shape[1]), n_support=int(svm.info['n_support']),
+                spec=cfg.feature_spec, size=int(cfg.feature_size), device=str(dev), torch_threads=torch.get_num_threads(),
+                sklearn_s=t['sklearn'][0], torch_s=t['torch'][0], ratio=t['sklearn'][0] / t['torch'][0], max_proba_diff=diff,
+                labels_differ=int((t['sklearn'][1].argmax(1) != t['torch'][1].argmax(1)).sum()))
+
 # %% ../nbs/12_performance.ipynb #c012
-KINDS = ('reward', 'features', 'training', 'svm')
+KINDS = ('reward', 'features', 'training', 'svm', 'scoring')
 
 def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None = None, out=None, command=None,
-                   strict: bool = False, kinds=KINDS, svm_n=None, preset: str|None = None) -> dict:
+                   strict: bool = False, kinds=KINDS, svm_n=None, preset: str|None = None, score_rows: int|None = None) -> dict:
     """Run the suite; write nbs/results/perf/<device>[_tiny][_<preset>][_<kinds>].json (with manifest) unless `out` is False.
     `kinds`: a subset of KINDS. `svm_n`: labeled set sizes for `bench_svm` (default 1,000; tiny 60). `preset`: a
-    settings.ini section for the data sets' config (features, SVM grid); tiny always uses `smoke`."""
+    settings.ini section for the data sets' config (features, SVM grid); tiny always uses `smoke`. `score_rows`: test rows
+    scored by `bench_scoring` (default 5,000; tiny 50), with an SVM fit on each of `svm_n`."""
     unknown = set(kinds) - set(KINDS)
     if unknown: raise ValueError(f"unknown benchmark kinds {sorted(unknown)}; choose from {KINDS}")
     dev = get_device(device)
     tiny = (dev.type == 'cpu') if tiny is None else tiny
     t0 = time.perf_counter()
     res = dict(device=device_name(dev), tiny=tiny, preset=None if tiny else preset, kinds=list(kinds),
-               reward=[], features=[], training=[], svm=[])
+               reward=[], features=[], training=[], svm=[], scoring=[])
     name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '') + \
            (f"_{preset}" if preset and not tiny else '') + ('' if set(kinds) == set(KINDS) else '_' + '_'.join(k for k in KINDS if k in kinds))
     path = Path(out or RESULTS_DIR/'perf')/f"{name}.json" if out is not False else None
@@ -142,6 +164,9 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
                     dataset=ds, method='activegan' if active else 'acgan')
         for m in ((svm_n or [n]) if 'svm' in kinds else ()):
             attempt('svm', lambda: bench_svm(ds, cfg, int(m), device=dev), dataset=ds, n=int(m))
+        for m in ((svm_n or [n]) if 'scoring' in kinds else ()):
+            attempt('scoring', lambda: bench_scoring(ds, cfg, int(m), rows=score_rows or (50 if tiny else 5000), device=dev),
+                    dataset=ds, n=int(m))
     save(True)
     if path is not None: res['file'] = str(path)
     return res
@@ -154,13 +179,14 @@ def main(argv=None):
     ap.add_argument('--tiny', action='store_true', help="tiny sizes (default on a CPU): checks that it runs, not speed")
     ap.add_argument('--full', action='store_true', help="full sizes on a CPU too (e.g. `--kinds svm`, which means something there)")
     ap.add_argument('--kinds', nargs='+', default=list(KINDS), choices=KINDS)
-    ap.add_argument('--svm-n', nargs='+', type=int, default=None, help="labeled set sizes for the SVM benchmark (default 1000)")
+    ap.add_argument('--svm-n', nargs='+', type=int, default=None, help="labeled set sizes for the SVM benchmarks (default 1000)")
+    ap.add_argument('--score-rows', type=int, default=None, help="test rows scored by the scoring benchmark (default 5000)")
     ap.add_argument('--preset', default=None, help="a settings.ini section for the features and SVM grid, e.g. cpu")
     ap.add_argument('--out', default=None, help=f"folder (default {RESULTS_DIR/'perf'})")
     a = ap.parse_args(argv)
     if a.tiny and a.full: ap.error("--tiny and --full exclude each other")
     r = run_benchmarks(a.datasets, a.device, True if a.tiny else False if a.full else None, a.out,
                        'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv), kinds=a.kinds, svm_n=a.svm_n,
-                       preset=a.preset)
+                       preset=a.preset, score_rows=a.score_rows)
     print('written:', r.get('file', '(not written)'))
     return 0

@@ -202,23 +202,24 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
         x_p, y_p = generate(run.G, n_per_class=5 * n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_p = fx.extract(x_p, batch_size=cfg.feature_batch_size); u = _margins(svm0, X_p)
         X_v, y_v = split_features(ds, 'valid', cfg, root=root, device=dev, limit=cfg.get('test_limit') or None)
-        scores = {}
+        scores, best = {}, None
         for m in cfg.filter_margins:
             keep = _take_balanced(u <= m, y_p, n_gen // K, K)     # S_l keeps every class in the CV folds
             if len(keep) == 0: continue
-            scores[m] = _retrain_score(X_l, y_l, X_p[keep], y_p[keep], cfg, seed, n_jobs, X_v, y_v)[1]
+            svm_m, scores[m], _ = _retrain_score(X_l, y_l, X_p[keep], y_p[keep], cfg, seed, n_jobs, X_v, y_v)
+            if best is None or scores[m] > scores[best[0]]: best = (m, keep, svm_m)   # the first of equal scores wins
         if not scores: raise RuntimeError(f"AC-GAN+F: no generated sample of the pool has a margin <= {max(cfg.filter_margins)}; "
                                           f"widen filter_margins in settings.ini (or --set filter_margins=...)")
-        m_best = max(scores, key=scores.get)
-        keep = _take_balanced(u <= m_best, y_p, n_gen // K, K)
+        m_best, keep, svm1 = best        # the SVM fit on S_l ∪ S_g(m_best) is the one chosen: it is not fit again
         X_g, y_g = X_p[keep], y_p[keep]
         out.update(filter_margin=m_best, filter_valid_f1=scores, n_generated=int(len(keep)),
                    filter_per_class=np.bincount(y_g, minlength=K).tolist())
+        pred = svm1.predict(X_t); f1 = f_score(y_t, pred)      # the test set, scored once
     else:
         x_g, y_g = generate(run.G, n_per_class=n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_g = fx.extract(x_g, batch_size=cfg.feature_batch_size)
+        svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t)
     u_g = _margins(svm0, X_g)
-    svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t)
     out.update(f1=f1, per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params,
                baseline_f1=f_score(y_t, svm0.predict(X_t)),
                gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()),   # class faithfulness of S_g

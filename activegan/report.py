@@ -311,8 +311,9 @@ def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> 
 def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
                          ref: float | None = None, ref_rows=None) -> list[dict]:
     """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
-    dict(value, mean, ci, k, diffs, mixed_warmups) per value. Positive: `ref` did better. `mixed_warmups` counts the
-    pairs whose two cells name different warm-up checkpoints (`warmup_sha256`; older files do not name theirs).
+    dict(value, mean, ci, k, seeds, diffs, mixed_warmups, unnamed_warmups) per value. Positive: `ref` did better. `mixed_warmups` counts the
+    pairs whose two cells name different warm-up checkpoints (`warmup_sha256`), `unnamed_warmups` those where a cell
+    names none (older files).
     `ref_rows`: as in `ablation_rows`."""
     ref = load_config(dataset, preset)[param] if ref is None else ref
     ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
@@ -324,8 +325,8 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
         diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
         mu, ci = mean_ci(diffs) if diffs else (None, None)
         w = [(me['warmups'].get(s), a['warmups'].get(s)) for s in seeds]
-        out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), diffs=diffs,
-                        mixed_warmups=sum(bool(x and y and x != y) for x, y in w)))
+        out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), seeds=seeds, diffs=diffs,
+                        mixed_warmups=sum(bool(x and y and x != y) for x, y in w), unnamed_warmups=sum(not (x and y) for x, y in w)))
     return out
 
 def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None, ref_rows=None) -> dict:

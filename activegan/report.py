@@ -311,9 +311,9 @@ def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> 
 def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
                          ref: float | None = None, ref_rows=None) -> list[dict]:
     """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
-    dict(value, mean, ci, k, seeds, diffs, mixed_warmups, unnamed_warmups) per value. Positive: `ref` did better. `mixed_warmups` counts the
-    pairs whose two cells name different warm-up checkpoints (`warmup_sha256`), `unnamed_warmups` those where a cell
-    names none (older files).
+    dict(value, mean, ci, k, seeds, diffs, mixed_warmups, unnamed_warmups) per value. Positive: `ref` did better.
+    `mixed_warmups` counts the pairs whose two cells name different warm-up checkpoints (`warmup_sha256`),
+    `unnamed_warmups` those where a cell names none (older files).
     `ref_rows`: as in `ablation_rows`."""
     ref = load_config(dataset, preset)[param] if ref is None else ref
     ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)

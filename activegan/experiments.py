@@ -165,8 +165,10 @@ def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
     if active and not (run_dir/'checkpoint.pt').exists() and not (warm/'warmup.pt').exists() and 0 < cfg.warmup < cfg.iterations:
         # no AC-GAN warm-up yet (e.g. `--methods activegan` on a fresh cache): train the seed's AC-GAN generator first, which
         # writes warmup.pt at iteration m, so that ActiveGAN and AC-GAN (and every ablation of a reward setting) share it
-        cell_generator(Cell(cell.dataset, cell.n, 'acgan', cell.seed, cell.preset, {k: v for k, v in cell.overrides.items()
-                                                                                      if k not in REWARD_KEYS}), cfg, x_l, y_l, svm0, fx, device)
+        # with the AC-GAN cell's own settings (reward keys at settings.ini's values), so that warmup.pt, whose checkpoint
+        # records them, is the same file whichever cell trained it (its sha256 is what pairs an ablation with Table 1)
+        ac = Cell(cell.dataset, cell.n, 'acgan', cell.seed, cell.preset, {k: v for k, v in cell.overrides.items() if k not in REWARD_KEYS})
+        cell_generator(ac, ac.config(), x_l, y_l, svm0, fx, device)
     if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
         branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
     reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None

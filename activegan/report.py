@@ -314,17 +314,24 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
     dict(value, mean, ci, k, seeds, diffs, mixed_warmups, unnamed_warmups) per value. Positive: `ref` did better.
     `mixed_warmups` counts the pairs whose two cells name different warm-up checkpoints (`warmup_sha256`),
     `unnamed_warmups` those where a cell names none (older files).
-    `ref_rows`: as in `ablation_rows`."""
+    `ref_rows`: as in `ablation_rows`; the cells at `ref` in `abl_rows` stay candidates, and each pair takes, of its
+    seed's reference cells, the one that names the same warm-up as the other cell (else the one from `ref_rows`), so a
+    sweep whose values ran from two warm-ups (e.g. on two machines) pairs every cell with the reference of its own."""
     ref = load_config(dataset, preset)[param] if ref is None else ref
+    at_ref = lambda ab_: next((a for a in ab_ if np.isclose(a['value'], ref)), None)
     ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
-    me = next((a for a in ab if np.isclose(a['value'], ref)), None)
+    me = at_ref(ab)
+    if me is None: return []
+    mine = [me] + ([at_ref(ablation_rows(abl_rows, param, dataset, n, preset))] if ref_rows is not None else [])
+    cands = {s: [(m_['by_seed'][s], m_['warmups'].get(s)) for m_ in mine if s in m_['by_seed']] for m_ in mine for s in m_['by_seed']}
     out = []
     for a in ab:
-        if a is me or not a['k'] or me is None: continue
-        seeds = sorted(set(me['by_seed']) & set(a['by_seed']))
-        diffs = [me['by_seed'][s] - a['by_seed'][s] for s in seeds]
+        if np.isclose(a['value'], ref) or not a['k']: continue
+        seeds = sorted(set(cands) & set(a['by_seed']))
+        pick = {s: next((c for c in cands[s] if a['warmups'].get(s) and c[1] == a['warmups'][s]), cands[s][0]) for s in seeds}
+        diffs = [pick[s][0] - a['by_seed'][s] for s in seeds]
         mu, ci = mean_ci(diffs) if diffs else (None, None)
-        w = [(me['warmups'].get(s), a['warmups'].get(s)) for s in seeds]
+        w = [(pick[s][1], a['warmups'].get(s)) for s in seeds]
         out.append(dict(value=a['value'], mean=mu, ci=ci, k=len(diffs), seeds=seeds, diffs=diffs,
                         mixed_warmups=sum(bool(x and y and x != y) for x, y in w), unnamed_warmups=sum(not (x and y) for x, y in w)))
     return out

@@ -323,7 +323,9 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
     me = at_ref(ab)
     if me is None: return []
     mine = [me] + ([at_ref(ablation_rows(abl_rows, param, dataset, n, preset))] if ref_rows is not None else [])
-    cands = {s: [(m_['by_seed'][s], m_['warmups'].get(s)) for m_ in mine if s in m_['by_seed']] for m_ in mine for s in m_['by_seed']}
+    cands = {}                                      # seed -> [(F1, warm-up)] of its reference cells, ref_rows' first
+    for m_ in mine:
+        for s, f in m_['by_seed'].items(): cands.setdefault(s, []).append((f, m_['warmups'].get(s)))
     out = []
     for a in ab:
         if np.isclose(a['value'], ref) or not a['k']: continue

@@ -195,6 +195,8 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     out = dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=n_gen, lossy=bool(train.lossy),
                data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size,
                weights_sha256=weights_sha256(), gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s,
+               gan_start_iteration=int(run.start_iteration),    # the iteration this call began at (resumed, branched at m,
+                                                                # or loaded finished): gan_wall_s timed the rest
                epsilon=float(cfg.epsilon), alpha=float(cfg.alpha), lam=float(cfg.lam))
     if active: out['warmup_branched'] = bool(np.isnan(run.history['reward'][:int(cfg.warmup)]).all())  # warm-up taken from AC-GAN
     wp = warmup_dir(cell)/'warmup.pt'

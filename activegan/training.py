@@ -434,6 +434,7 @@ class TrainResult:
     finished: bool
     wall_time_s: float
     trainer: GANTrainer = field(repr=False, default=None)
+    start_iteration: int = 0      # where this call began: > 0 when it resumed a checkpoint (wall_time_s covers only the rest)
 
 def _save_generator(tr: GANTrainer, path) -> Path:
     return atomic_torch_save(dict(G={k: v.detach().cpu() for k, v in tr.G.state_dict().items()}, iteration=tr.it,
@@ -451,6 +452,7 @@ def train_gan(cfg, x_l, y_l, n_classes: int, out_dir, seed: int = 0, reward_fn=N
         except Exception as e: raise RuntimeError(f"cannot read {ck} ({type(e).__name__}: {e}); delete it or pass resume=False") from e
         tr.load_state_dict(state, ck)
         tr.last_checkpoint = (ck, tr.it)
+    it0 = tr.it
     stop = tr.T if max_iters is None else min(tr.T, int(max_iters))
     log_every, sample_every, ck_every = int(_opt(cfg, 'log_every')), int(cfg.sample_every), int(cfg.checkpoint_every)
     name = 'ActiveGAN' if reward_fn is not None and tr.lam > 0 else 'AC-GAN'
@@ -475,7 +477,7 @@ def train_gan(cfg, x_l, y_l, n_classes: int, out_dir, seed: int = 0, reward_fn=N
     if finished: _save_generator(tr, out_dir/'generator.pt')
     h = tr.check()
     return TrainResult(tr.G, tr.D, tr.policy, {k: h[:, j].copy() for j, k in enumerate(STATS)}, out_dir, tr.it, finished,
-                       time.perf_counter() - t0, tr)
+                       time.perf_counter() - t0, tr, it0)
 
 # %% ../nbs/08_training.ipynb #c050
 def load_generator(out_dir, device=None, which: str = 'final', make_models=None) -> torch.nn.Module:

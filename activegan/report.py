@@ -142,10 +142,14 @@ def _fmt_d(d: dict, k: bool = False) -> str:
     if not d.get('k'): return 'not run'
     return f"{d['mean']:+.1f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.1f}") + (f" (k={d['k']})" if k else '')
 
-def _fmt(c) -> str:
+def _fmt(c, k_usual: int | None = None) -> str:
+    "A Table 1 entry; a cell whose number of seeds differs from the table's usual `k_usual` says its own."
     if c['k'] == 0: return f"not run ({c['paper']})" if c['paper'] is not None else 'not run'
     ci = '' if np.isnan(c['ci']) else f" ± {c['ci']:.1f}"
-    return f"**{c['mean']:.1f}**{ci} ({c['paper']})"
+    return f"**{c['mean']:.1f}**{ci} ({c['paper']})" + _k_mark(c['k'], k_usual)
+
+def _k_mark(k: int, k_usual: int | None) -> str:
+    return '' if k_usual is None or k == k_usual else f"<sub>k={k}</sub>"
 
 def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> str:
     "Table 1 as markdown: ours as mean ± 95% CI over seeds (k seeds), the paper's value in parentheses."
@@ -154,14 +158,17 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
     lossy = {ds for (m, ds, n), c in cells.items() if c['lossy']}
     head = '| Method | ' + ' | '.join(f"{_DS_NAMES[ds]}{'*' if ds in lossy else ''} n={n:,}" for ds, n in cols) + ' |'
     lines = [head, '|---' * (len(cols) + 1) + '|']
+    ks = [c['k'] for c in cells.values() if c['k']]
+    k_usual = max(set(ks), key=lambda k: (ks.count(k), -k)) if ks else None   # the most common number of seeds
     for m in methods:
-        lines.append(f"| {_METHOD_NAMES[m]} | " + ' | '.join(_fmt(cells[(m, ds, n)]) for ds, n in cols) + ' |')
+        lines.append(f"| {_METHOD_NAMES[m]} | " + ' | '.join(_fmt(cells[(m, ds, n)], k_usual) for ds, n in cols) + ' |')
     if 'activegan' in methods and 'baseline' in methods:                  # the paper's claim, as a paired difference
         pd_ = lambda ds, n: paired_difference(rows, ds, n, preset=preset)
         paper = lambda ds, n: (lambda c: f" ({c.paper_activegan[c.n_values.index(n)] - c.paper_baseline[c.n_values.index(n)]:+.1f})")(load_config(ds))
-        lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(_fmt_d(pd_(ds, n)) + paper(ds, n) for ds, n in cols) + ' |')
-    ks = sorted({c['k'] for c in cells.values() if c['k']})
-    note = (f"\n\nOurs: mean ± 95% CI (Student t) over {'/'.join(map(str, ks)) or 'no'} seeds; the paper's number in parentheses."
+        lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(
+            (lambda d: _fmt_d(d) + paper(ds, n) + (_k_mark(d['k'], k_usual) if d['k'] else ''))(pd_(ds, n)) for ds, n in cols) + ' |')
+    seeds = f"{k_usual} seeds" + (" (other numbers of seeds marked k)" if len(set(ks)) > 1 else '') if ks else 'no seeds'
+    note = (f"\n\nOurs: mean ± 95% CI (Student t) over {seeds}; the paper's number in parentheses."
             + (" \\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set." if 'cifar10' in datasets else ''))
     return '\n'.join(lines) + note
 

@@ -149,7 +149,8 @@ def _fmt(c, k_usual: int | None = None) -> str:
     return f"**{c['mean']:.1f}**{ci} ({c['paper']})" + _k_mark(c['k'], k_usual)
 
 def _k_mark(k: int, k_usual: int | None) -> str:
-    return '' if k_usual is None or k == k_usual else f"<sub>k={k}</sub>"
+    "`<sub>k=…</sub>` for an entry run with a number of seeds other than the table's usual one (nothing for an entry not run)."
+    return '' if not k or k_usual is None or k == k_usual else f"<sub>k={k}</sub>"
 
 def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> str:
     "Table 1 as markdown: ours as mean ± 95% CI over seeds (k seeds), the paper's value in parentheses."
@@ -166,7 +167,7 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
         pd_ = lambda ds, n: paired_difference(rows, ds, n, preset=preset)
         paper = lambda ds, n: (lambda c: f" ({c.paper_activegan[c.n_values.index(n)] - c.paper_baseline[c.n_values.index(n)]:+.1f})")(load_config(ds))
         lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(
-            (lambda d: _fmt_d(d) + paper(ds, n) + (_k_mark(d['k'], k_usual) if d['k'] else ''))(pd_(ds, n)) for ds, n in cols) + ' |')
+            _fmt_d(d) + paper(ds, n) + _k_mark(d['k'], k_usual) for ds, n in cols for d in [pd_(ds, n)]) + ' |')
     seeds = f"{k_usual} seeds" + (" (other numbers of seeds marked k)" if len(set(ks)) > 1 else '') if ks else 'no seeds'
     note = (f"\n\nOurs: mean ± 95% CI (Student t) over {seeds}; the paper's number in parentheses."
             + (" \\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set." if 'cifar10' in datasets else ''))

@@ -5,6 +5,9 @@ rejects them. We number code cells when nbval reads a notebook, so every cell ru
 outputs are compared in lax mode. Progress bars are silenced and the CPU is used, as in CI.
 """
 import os
+import shutil
+import tempfile
+
 import nbformat
 
 os.environ.setdefault('ACTIVEGAN_NO_PROGRESS', '1')
@@ -32,8 +35,22 @@ except Exception:  # nbval not installed: nothing to patch
 collect_ignore_glob = ['_proc/*', '_docs/*', '.ipynb_checkpoints/*']
 
 
+_SCRATCH = None
+
+
 def pytest_configure(config):
+    # The notebooks write scratch files (tiny result folders, generator checkpoints, rerun caches) under the
+    # temporary directory. The session gets its own, removed when pytest ends, so that repeated test runs do not
+    # fill /tmp; the kernels nbval starts inherit TMPDIR. ACTIVEGAN_KEEP_TMP=1 keeps it for a post-mortem.
+    global _SCRATCH
+    _SCRATCH = tempfile.mkdtemp(prefix='activegan-tests-')
+    os.environ['TMPDIR'] = tempfile.tempdir = _SCRATCH
     # Notebooks are stored with their outputs (plots, tables) for the docs. Outputs such as timings and figures
     # legitimately differ between runs, so cells are checked for errors (their asserts), not byte-equal output.
     if getattr(config.option, 'nbval', False):
         config.option.nbval_lax = True
+
+
+def pytest_unconfigure(config):
+    if _SCRATCH and not os.environ.get('ACTIVEGAN_KEEP_TMP'):
+        shutil.rmtree(_SCRATCH, ignore_errors=True)

@@ -592,9 +592,12 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
         dst = c.path(rerun_dir, group)
         t0, reused = time.perf_counter(), dst.exists()
         if not reused:
-            fresh = {'ACTIVEGAN_CACHE': tempfile.mkdtemp(prefix='activegan-verify-')} if fresh_cache else {}
-            with mock.patch.dict(os.environ, fresh):                     # restores the environment afterwards
-                run_one(c, rerun_dir, group, root, device, m.get('command'))   # the cell's own command: its --set survive
+            fresh = tempfile.mkdtemp(prefix='activegan-verify-') if fresh_cache else None
+            try:
+                with mock.patch.dict(os.environ, {'ACTIVEGAN_CACHE': fresh} if fresh else {}):   # restored afterwards
+                    run_one(c, rerun_dir, group, root, device, m.get('command'))   # the cell's own command: its --set survive
+            finally:                      # the fresh cache (features, checkpoints: ~0.5 GB a cell) served this rerun only
+                if fresh: shutil.rmtree(fresh, ignore_errors=True)
         new = read_result(dst); nm = new['manifest']
         diff = {k: new['result'][k] - res[k] for k in VERIFY_FIELDS if _number(res.get(k)) and _number(new['result'].get(k))}
         rows.append(dict(row, status='identical' if all(d == 0 for d in diff.values()) else 'differs',

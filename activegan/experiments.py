@@ -577,7 +577,7 @@ def _package_changes(a, b) -> list[str] | None:
 def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, fresh_cache: bool = True,
                    write: bool = False, results_dir=None) -> list[dict]:
     "Rerun the cell of each result file (or reuse its rerun in `rerun_dir`) and compare the numbers; `write` keeps a record per file."
-    import shutil, tempfile
+    import contextlib, shutil, tempfile
     from unittest import mock
     rerun_dir = Path(rerun_dir or cache_dir('verify'))
     rows = []
@@ -592,12 +592,11 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
         dst = c.path(rerun_dir, group)
         t0, reused = time.perf_counter(), dst.exists()
         if not reused:
-            fresh = tempfile.mkdtemp(prefix='activegan-verify-') if fresh_cache else None
-            try:
-                with mock.patch.dict(os.environ, {'ACTIVEGAN_CACHE': fresh} if fresh else {}):   # restored afterwards
-                    run_one(c, rerun_dir, group, root, device, m.get('command'))   # the cell's own command: its --set survive
-            finally:                      # the fresh cache (features, checkpoints: ~0.5 GB a cell) served this rerun only
-                if fresh: shutil.rmtree(fresh, ignore_errors=True)
+            # a fresh cache (features, checkpoints: ~0.5 GB a cell) serves this rerun only and is deleted after it
+            with (tempfile.TemporaryDirectory(prefix='activegan-verify-', ignore_cleanup_errors=True) if fresh_cache
+                  else contextlib.nullcontext()) as fresh, \
+                 mock.patch.dict(os.environ, {'ACTIVEGAN_CACHE': fresh} if fresh else {}):   # restored afterwards
+                run_one(c, rerun_dir, group, root, device, m.get('command'))   # the cell's own command: its --set survive
         new = read_result(dst); nm = new['manifest']
         diff = {k: new['result'][k] - res[k] for k in VERIFY_FIELDS if _number(res.get(k)) and _number(new['result'].get(k))}
         rows.append(dict(row, status='identical' if all(d == 0 for d in diff.values()) else 'differs',

@@ -179,22 +179,27 @@ _PAPER_SWEEPS = {'epsilon': 'paper_epsilon_sweep', 'alpha': 'paper_alpha_sweep'}
 def ablation_rows(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None, ref_rows=None) -> list[dict]:
     """One dict per value of `param`'s grid: value, ours (mean, ci, k seeds, files) and the paper's number (None if unknown).
     Only files made with today's settings (changed in `param` alone) count, as in Table 1. `ref_rows`: take the cells at
-    settings.ini's value of `param` (the Table 1 cell) from these rows instead, e.g. a rerun of them on the machine, and
-    from the warm-ups, that the other values' cells ran on (see `ablation_references`)."""
+    settings.ini's value of `param` (the Table 1 cell) from these rows first, e.g. a rerun of them on the machine, and
+    from the warm-ups, that the other values' cells ran on (see `ablation_references`); a seed they lack keeps the
+    sweep's own cell there (the Table 1 cell the runner copied in), as `ablation_differences` pairs it. `ref_seeds`:
+    the seeds whose cell came from `ref_rows`."""
     if param not in ABLATIONS: raise ValueError(f"param must be one of {tuple(ABLATIONS)}, got {param!r}")
     cfg = load_config(dataset, preset)
     n = n or cfg.n_values[-1]
     grid, paper = cfg[ABLATIONS[param]], cfg.get(_PAPER_SWEEPS[param]) or []
     out = []
+    at = lambda src, v: [r for r in src if r['dataset'] == dataset and r['n'] == n and r['method'] == 'activegan'
+                         and r.get('preset') == preset and r.get('key') == Cell(dataset, n, 'activegan', r['seed'], preset, {param: v}).key]
     for j, v in enumerate(grid):
-        src = ref_rows if ref_rows is not None and np.isclose(v, cfg[param]) else rows
-        sel = [r for r in src if r['dataset'] == dataset and r['n'] == n and r['method'] == 'activegan'
-               and r.get('preset') == preset and r.get('key') == Cell(dataset, n, 'activegan', r['seed'], preset, {param: v}).key]
+        sel, ref_seeds = at(rows, v), set()
+        if ref_rows is not None and np.isclose(v, cfg[param]):      # the reference group's cells first, per seed
+            ref_sel = at(ref_rows, v); ref_seeds = {int(r['seed']) for r in ref_sel}
+            sel = ref_sel + [r for r in sel if int(r['seed']) not in ref_seeds]
         pv = paper[j] if j < len(paper) and np.isfinite(paper[j]) else None
         mu, ci = mean_ci([r['f1'] for r in sel]) if sel else (None, None)
         out.append(dict(value=v, mean=mu, ci=ci, k=len(sel), paper=pv, files=[r['file'] for r in sel],
                         by_seed={int(r['seed']): r['f1'] for r in sel},
-                        warmups={int(r['seed']): r.get('warmup_sha256') for r in sel}))
+                        warmups={int(r['seed']): r.get('warmup_sha256') for r in sel}, ref_seeds=sorted(ref_seeds)))
     return out
 
 def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None, ref_rows=None) -> str:

@@ -404,7 +404,9 @@ REFERENCES_FILE = 'ablation_references.json'
 
 def ablation_references(dataset: str, n: int, preset=None, results_dir=None) -> dict:
     """{param: rows} of the reference cells of the sweeps of (`dataset`, `n`, `preset`) that name another group in
-    `results_dir/ablation_references.json` (a list of dict(param, dataset, n, preset, group, why)); {} without one."""
+    `results_dir/ablation_references.json` (a list of dict(param, dataset, n, preset, group, why), and optionally
+    `seeds`: only those seeds' cells of the group are references, the other seeds keep their own); {} without one.
+    A sweep may have several entries (e.g. one group per machine) as long as no seed is named twice."""
     d = Path(results_dir or RESULTS_DIR)
     p = d/REFERENCES_FILE
     if not p.exists(): return {}
@@ -414,5 +416,11 @@ def ablation_references(dataset: str, n: int, preset=None, results_dir=None) -> 
         if (e['dataset'], int(e['n']), e.get('preset')) != (dataset, int(n), preset): continue
         if not (d/e['group']).is_dir():
             raise FileNotFoundError(f"{p}: the {e['param']} sweep's reference group {e['group']!r} is not a folder of {d}")
-        out[e['param']] = load_results(d, e['group'])
+        rows = load_results(d, e['group'])
+        if e.get('seeds') is not None: rows = [r for r in rows if int(r['seed']) in {int(x) for x in e['seeds']}]
+        prev = out.setdefault(e['param'], [])
+        twice = {int(r['seed']) for r in prev} & {int(r['seed']) for r in rows if r.get('method') == 'activegan'}
+        if twice: raise ValueError(f"{p}: seed(s) {sorted(twice)} of the {e['param']} sweep have reference cells in two entries; "
+                                   "give each entry the `seeds` it serves")
+        prev += rows
     return out

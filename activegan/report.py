@@ -416,10 +416,11 @@ def ablation_references(dataset: str, n: int, preset=None, results_dir=None) -> 
         if (e['dataset'], int(e['n']), e.get('preset')) != (dataset, int(n), preset): continue
         if not (d/e['group']).is_dir():
             raise FileNotFoundError(f"{p}: the {e['param']} sweep's reference group {e['group']!r} is not a folder of {d}")
-        rows = load_results(d, e['group'])
-        if e.get('seeds') is not None: rows = [r for r in rows if int(r['seed']) in {int(x) for x in e['seeds']}]
+        rows = [r for r in load_results(d, e['group'])          # the group's ActiveGAN cells of this sweep's column only
+                if (r['dataset'], int(r['n']), r.get('preset'), r['method']) == (dataset, int(n), preset, 'activegan')
+                and (e.get('seeds') is None or int(r['seed']) in {int(x) for x in e['seeds']})]
         prev = out.setdefault(e['param'], [])
-        twice = {int(r['seed']) for r in prev} & {int(r['seed']) for r in rows if r.get('method') == 'activegan'}
+        twice = {int(r['seed']) for r in prev} & {int(r['seed']) for r in rows}
         if twice: raise ValueError(f"{p}: seed(s) {sorted(twice)} of the {e['param']} sweep have reference cells in two entries; "
                                    "give each entry the `seeds` it serves")
         prev += rows

@@ -17,7 +17,7 @@ __all__ = ['VERDICTS', 'REFERENCES_FILE', 'mean_ci', 'load_results', 'load_compa
            'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
            'ablation_markdown', 'plot_tsne', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
            'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown',
-           'ablation_references']
+           'comparison_scale', 'verdict_overview', 'ablation_references']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -309,17 +309,17 @@ def _combine(parts: list[str]) -> str:
 
 def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> dict:
     "Claim 'F1(better) > F1(worse) in every Table 1 column', tested column by column with paired differences."
-    parts, ev = [], []
+    parts, labels, ev = [], [], []
     for ds in datasets:
         cfg = load_config(ds)
         for j, n in enumerate(cfg.n_values):
             d = paired_difference(rows, ds, n, method=better, base=worse, preset=preset)
             pe = cfg[_PAPER_KEYS[better]][j] - cfg[_PAPER_KEYS[worse]][j]
-            v = effect_verdict(d, pe); parts.append(v)
+            v = effect_verdict(d, pe); parts.append(v); labels.append(f"{_DS_NAMES[ds]} {n:,}")
             if v != 'not run': ev.append(f"{_DS_NAMES[ds]} {n:,}: {_fmt_d(d, k=True)} vs paper {pe:+.1f} → {v}")
     run = sum(v != 'not run' for v in parts)
     ev = '; '.join(ev) + (f" ({run} of {len(parts)} columns run)" if run else f"none of {len(parts)} columns run yet")
-    return dict(claim=claim, verdict=_combine(parts), evidence=ev)
+    return dict(claim=claim, verdict=_combine(parts), evidence=ev, unit='column', parts=list(zip(labels, parts)))
 
 def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
                          ref: float | None = None, ref_rows=None) -> list[dict]:
@@ -359,14 +359,16 @@ def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int
     claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={n:,})"
     me = next((a for a in ab if np.isclose(a['value'], value)), None)
     if me is None or not me['k'] or not any(a['k'] for a in ab if a is not me):
-        return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run")
-    parts, ev = [], []
+        return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run",
+                    unit='value', parts=[(f"{sym} = {a['value']:g}", 'not run') for a in ab if not np.isclose(a['value'], value)])
+    parts, labels, ev = [], [], []
     for d in ablation_differences(abl_rows, param, dataset, n, preset, ref=value, ref_rows=ref_rows):
         v = effect_verdict(d)                     # only the sign: the paper's own gaps between values are a few tenths
-        parts.append('not run' if not d['k'] else v)
+        parts.append('not run' if not d['k'] else v); labels.append(f"{sym} = {d['value']:g}")
         ev.append(f"vs {d['value']:g}: {_fmt_d(d, k=True)}" + (f" ({d['mixed_warmups']} of its pairs from different warm-ups)" if d['mixed_warmups'] else ''))
     run = sum(a['k'] > 0 for a in ab)
-    return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)")
+    return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)",
+                unit='value', parts=list(zip(labels, parts)))
 
 def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None,
                    ablation: tuple = ('cifar10', None), ablation_refs: dict | None = None) -> list[dict]:
@@ -393,11 +395,46 @@ def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashio
         out.append(dict(claim=claim, verdict=v, evidence=ev))
     return out
 
+_MARK = {'reproduced': '**reproduced**', 'not reproduced': '**not reproduced**', 'inconclusive': 'inconclusive', 'not run': 'not run'}
+
 def verdict_markdown(verdicts) -> str:
     "The verdict table: claim | verdict | the numbers behind it."
-    mark = {'reproduced': '**reproduced**', 'not reproduced': '**not reproduced**', 'inconclusive': 'inconclusive', 'not run': 'not run'}
     return '\n'.join(['| claim of the paper | verdict | numbers behind the call |', '|---|---|---|'] +
-                     [f"| {v['claim']} | {mark[v['verdict']]} | {v['evidence']} |" for v in verdicts])
+                     [f"| {v['claim']} | {_MARK[v['verdict']]} | {v['evidence']} |" for v in verdicts])
+
+# %% ../nbs/10_report.ipynb #c035u
+def comparison_scale(r: dict) -> str | None:
+    """'paper' when a comparison (from `load_comparisons`) ran with settings.ini's paper-scale iterations, warm-up and
+    feature size, 'cpu' with those of the `cpu` preset, None otherwise."""
+    for scale, preset in (('paper', None), ('cpu', 'cpu')):
+        cfg = load_config(r['dataset'], preset)
+        if (int(r['iterations']), int(r['warmup']), int(r['feature_size'])) == (int(cfg.iterations), int(cfg.warmup), int(cfg.feature_size)):
+            return scale
+    return None
+
+def _tally(v: dict) -> str:
+    "How a claim's parts were judged, e.g. '6 columns: 2 reproduced, 4 not reproduced'; '' for a claim without parts."
+    ps = [p for _, p in v.get('parts', ())]
+    if not ps: return ''
+    counts = [(k, ps.count(k)) for k in VERDICTS if ps.count(k)]
+    return f"{len(ps)} {v.get('unit', 'part')}{'s' if len(ps) > 1 else ''}: " + ', '.join(f"{c} {k}" for k, c in counts)
+
+def verdict_overview(scales: dict) -> str:
+    """The paper's claims judged at several scales side by side, as markdown: `scales` maps a column title to the list
+    `claim_verdicts` gave at that scale (the same claims in the same order); each cell holds the verdict and, for a claim
+    made of parts (columns, sweep values), how many parts took each verdict."""
+    titles, lists = list(scales), list(scales.values())
+    if not lists: raise ValueError("verdict_overview: no scale given; pass {title: claim_verdicts(...)}")
+    claims = [v['claim'] for v in lists[0]]
+    for t, l in scales.items():
+        if [v['claim'] for v in l] != claims:
+            raise ValueError(f"verdict_overview: the {t!r} column judges other claims than the {titles[0]!r} column; "
+                             "pass claim_verdicts(...) lists made with the same `ablation` data set and n")
+    lines = ['| claim of the paper | ' + ' | '.join(titles) + ' |', '|---' * (len(titles) + 1) + '|']
+    for i, claim in enumerate(claims):
+        cells = [_MARK[l[i]['verdict']] + (f" ({_tally(l[i])})" if l[i]['verdict'] != 'not run' and _tally(l[i]) else '') for l in lists]
+        lines.append(f"| {claim} | " + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
 
 # %% ../nbs/10_report.ipynb #c036b
 REFERENCES_FILE = 'ablation_references.json'

@@ -17,7 +17,7 @@ __all__ = ['VERDICTS', 'REFERENCES_FILE', 'mean_ci', 'load_results', 'load_compa
            'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
            'ablation_markdown', 'plot_tsne', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
            'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown',
-           'comparison_scale', 'verdict_overview', 'ablation_references']
+           'ablation_references', 'comparison_scale', 'verdict_overview', 'claim_scales']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -356,7 +356,7 @@ def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int
     ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
     sym = {'epsilon': 'ε', 'alpha': 'α'}[param]
     n = n or load_config(dataset, preset).n_values[-1]
-    claim = f"{sym} = {value:g} is the best value of the {sym} grid ({dataset} n={n:,})"
+    claim = f"{sym} = {value:g} is the best value of the {sym} grid ({_DS_NAMES[dataset]} n={n:,})"
     me = next((a for a in ab if np.isclose(a['value'], value)), None)
     if me is None or not me['k'] or not any(a['k'] for a in ab if a is not me):
         return dict(claim=claim, verdict='not run', evidence=f"{sum(a['k'] > 0 for a in ab)} of {len(ab)} values run",
@@ -402,6 +402,33 @@ def verdict_markdown(verdicts) -> str:
     return '\n'.join(['| claim of the paper | verdict | numbers behind the call |', '|---|---|---|'] +
                      [f"| {v['claim']} | {_MARK[v['verdict']]} | {v['evidence']} |" for v in verdicts])
 
+# %% ../nbs/10_report.ipynb #c036b
+REFERENCES_FILE = 'ablation_references.json'
+
+def ablation_references(dataset: str, n: int, preset=None, results_dir=None) -> dict:
+    """{param: rows} of the reference cells of the sweeps of (`dataset`, `n`, `preset`) that name another group in
+    `results_dir/ablation_references.json` (a list of dict(param, dataset, n, preset, group, why), and optionally
+    `seeds`: only those seeds' cells of the group are references, the other seeds keep their own); {} without one.
+    A sweep may have several entries (e.g. one group per machine) as long as no seed is named twice."""
+    d = Path(results_dir or RESULTS_DIR)
+    p = d/REFERENCES_FILE
+    if not p.exists(): return {}
+    out = {}
+    for e in json.loads(p.read_text()):
+        if e.get('param') not in ABLATIONS: raise ValueError(f"{p}: unknown sweep {e.get('param')!r}; one of {tuple(ABLATIONS)}")
+        if (e['dataset'], int(e['n']), e.get('preset')) != (dataset, int(n), preset): continue
+        if not (d/e['group']).is_dir():
+            raise FileNotFoundError(f"{p}: the {e['param']} sweep's reference group {e['group']!r} is not a folder of {d}")
+        rows = [r for r in load_results(d, e['group'])          # the group's ActiveGAN cells of this sweep's column only
+                if (r['dataset'], int(r['n']), r.get('preset'), r['method']) == (dataset, int(n), preset, 'activegan')
+                and (e.get('seeds') is None or int(r['seed']) in {int(x) for x in e['seeds']})]
+        prev = out.setdefault(e['param'], [])
+        twice = {int(r['seed']) for r in prev} & {int(r['seed']) for r in rows}
+        if twice: raise ValueError(f"{p}: seed(s) {sorted(twice)} of the {e['param']} sweep have reference cells in two entries; "
+                                   "give each entry the `seeds` it serves")
+        prev += rows
+    return out
+
 # %% ../nbs/10_report.ipynb #c035u
 def comparison_scale(r: dict) -> str | None:
     """'paper' when a comparison (from `load_comparisons`) ran with settings.ini's paper-scale iterations, warm-up and
@@ -436,29 +463,21 @@ def verdict_overview(scales: dict) -> str:
         lines.append(f"| {claim} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
-# %% ../nbs/10_report.ipynb #c036b
-REFERENCES_FILE = 'ablation_references.json'
-
-def ablation_references(dataset: str, n: int, preset=None, results_dir=None) -> dict:
-    """{param: rows} of the reference cells of the sweeps of (`dataset`, `n`, `preset`) that name another group in
-    `results_dir/ablation_references.json` (a list of dict(param, dataset, n, preset, group, why), and optionally
-    `seeds`: only those seeds' cells of the group are references, the other seeds keep their own); {} without one.
-    A sweep may have several entries (e.g. one group per machine) as long as no seed is named twice."""
+def claim_scales(results_dir=None) -> dict:
+    """{column title: claim_verdicts(...)} at paper scale and at CPU scale, from the files of `results_dir`, ready for
+    `verdict_overview`: the Table 1 columns of every data set with CPU-scale generator cells, the sweeps of CIFAR-10 at its
+    largest n (the paper's; at CPU scale the JPEG stand-in, with the reference cells of `ablation_references.json`), and
+    the reward comparisons of each scale (the paper's Eq. 10 only: the reward-baseline variant is ours)."""
     d = Path(results_dir or RESULTS_DIR)
-    p = d/REFERENCES_FILE
-    if not p.exists(): return {}
-    out = {}
-    for e in json.loads(p.read_text()):
-        if e.get('param') not in ABLATIONS: raise ValueError(f"{p}: unknown sweep {e.get('param')!r}; one of {tuple(ABLATIONS)}")
-        if (e['dataset'], int(e['n']), e.get('preset')) != (dataset, int(n), preset): continue
-        if not (d/e['group']).is_dir():
-            raise FileNotFoundError(f"{p}: the {e['param']} sweep's reference group {e['group']!r} is not a folder of {d}")
-        rows = [r for r in load_results(d, e['group'])          # the group's ActiveGAN cells of this sweep's column only
-                if (r['dataset'], int(r['n']), r.get('preset'), r['method']) == (dataset, int(n), preset, 'activegan')
-                and (e.get('seeds') is None or int(r['seed']) in {int(x) for x in e['seeds']})]
-        prev = out.setdefault(e['param'], [])
-        twice = {int(r['seed']) for r in prev} & {int(r['seed']) for r in rows}
-        if twice: raise ValueError(f"{p}: seed(s) {sorted(twice)} of the {e['param']} sweep have reference cells in two entries; "
-                                   "give each entry the `seeds` it serves")
-        prev += rows
-    return out
+    rows = load_results(d)
+    abl = load_results(d, 'ablation') if (d/'ablation').exists() else []
+    cmps = [r for r in load_comparisons(d) if not r['policy_baseline']]
+    at = lambda scale: [r for r in cmps if comparison_scale(r) == scale]
+    sweep = ('cifar10', load_config('cifar10').n_values[-1])
+    cpu_ds = tuple(ds for ds in ('cifar10', 'mnist', 'fashion_mnist')
+                   if any(r.get('preset') == 'cpu' and r['dataset'] == ds and r['method'] != 'baseline' for r in rows)) or ('mnist',)
+    ks = sorted({c['k'] for (m, ds, n), c in table1_cells(rows, datasets=cpu_ds, preset='cpu').items() if m == 'activegan' and c['k']})
+    seeds = 'no seeds yet' if not ks else f"{ks[0]} seed{'s' if ks[0] > 1 else ''}" if len(ks) == 1 else f"{ks[0]}-{ks[-1]} seeds"
+    return {'paper scale': claim_verdicts(rows, abl, at('paper'), ablation=sweep),
+            f"CPU scale ({seeds})": claim_verdicts(rows, abl, at('cpu'), datasets=cpu_ds, preset='cpu', ablation=sweep,
+                                                   ablation_refs=ablation_references(*sweep, 'cpu', d))}

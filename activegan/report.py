@@ -17,7 +17,7 @@ __all__ = ['VERDICTS', 'REFERENCES_FILE', 'mean_ci', 'load_results', 'load_compa
            'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
            'ablation_markdown', 'plot_tsne', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
            'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown',
-           'ablation_references', 'comparison_scale', 'verdict_overview', 'claim_scales']
+           'ablation_references', 'comparison_scale', 'verdict_overview', 'cpu_datasets', 'claim_scales']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -463,6 +463,11 @@ def verdict_overview(scales: dict) -> str:
         lines.append(f"| {claim} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
+def cpu_datasets(rows) -> tuple:
+    "The data sets (in Table 1's order) that have CPU-scale (`cpu` preset) generator cells among `rows`."
+    return tuple(ds for ds in ('cifar10', 'mnist', 'fashion_mnist')
+                 if any(r.get('preset') == 'cpu' and r['dataset'] == ds and r['method'] != 'baseline' for r in rows))
+
 def claim_scales(results_dir=None) -> dict:
     """{column title: claim_verdicts(...)} at paper scale and at CPU scale, from the files of `results_dir`, ready for
     `verdict_overview`: the Table 1 columns of every data set with CPU-scale generator cells, the sweeps of CIFAR-10 at its
@@ -474,8 +479,7 @@ def claim_scales(results_dir=None) -> dict:
     cmps = [r for r in load_comparisons(d) if not r['policy_baseline']]
     at = lambda scale: [r for r in cmps if comparison_scale(r) == scale]
     sweep = ('cifar10', load_config('cifar10').n_values[-1])
-    cpu_ds = tuple(ds for ds in ('cifar10', 'mnist', 'fashion_mnist')
-                   if any(r.get('preset') == 'cpu' and r['dataset'] == ds and r['method'] != 'baseline' for r in rows)) or ('mnist',)
+    cpu_ds = cpu_datasets(rows) or ('mnist',)
     ks = sorted({c['k'] for (m, ds, n), c in table1_cells(rows, datasets=cpu_ds, preset='cpu').items() if m == 'activegan' and c['k']})
     seeds = 'no seeds yet' if not ks else f"{ks[0]} seed{'s' if ks[0] > 1 else ''}" if len(ks) == 1 else f"{ks[0]}-{ks[-1]} seeds"
     return {'paper scale': claim_verdicts(rows, abl, at('paper'), ablation=sweep),

@@ -21,7 +21,7 @@ from .classifier import fit_svm, f_score, per_class_f_score
 __all__ = ['METHODS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'extractor', 'weights_sha256', 'split_features',
            'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'warmup_dir', 'cell_generator', 'gan_cell',
            'run_one', 'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'parse_overrides',
-           'command_overrides', 'main', 'cell_of', 'verify_results', 'figure_data', 'class_faithfulness']
+           'command_overrides', 'main', 'cell_of', 'own_warmup', 'verify_results', 'figure_data', 'class_faithfulness']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -434,6 +434,8 @@ def _parser():
                    "a rerun already there is reused, so a killed verify resumes")
     v.add_argument('--reuse-cache', action='store_true', help="let reruns use cached generators and features (default: a "
                    "fresh cache per file, so every rerun trains from scratch)")
+    v.add_argument('--reuse-warmup', action='store_true', help="ActiveGAN cells: start the fresh cache from the cell's own "
+                   "warm-up in this cache (checked against the result's warmup_sha256), so only the lambda*L_U phase is retrained")
     v.add_argument('--write', action='store_true', help=f"write one record per file to {RESULTS_DIR/'verify'}")
     v.add_argument('--root', default=None); v.add_argument('--device', default=None)
     return ap
@@ -465,7 +467,7 @@ def main(argv=None):
     command = 'activegan-run ' + ' '.join(sys.argv[1:] if argv is None else argv)
     if a.cmd == 'verify':
         rows = verify_results(a.files, a.rerun_dir, a.root, a.device, command, fresh_cache=not a.reuse_cache,
-                              write=a.write)
+                              write=a.write, reuse_warmup=a.reuse_warmup)
         for r in rows: print(f"{r['file']}: {r['status']}" + (f" (F1 {r['f1']:.4f} -> {r['rerun_f1']:.4f})" if 'rerun_f1' in r else f" ({r['note']})"))
         return 0 if all(r['status'] in ('identical', 'superseded') for r in rows) else 1
     ov = parse_overrides(a.set)
@@ -574,12 +576,30 @@ def _package_changes(a, b) -> list[str] | None:
     out = _git('diff', '--name-only', a, b, '--', 'activegan/') if a and b else None
     return None if out is None else [l for l in out.splitlines() if l and not l.endswith('_modidx.py')]
 
+def own_warmup(r: dict) -> Path | None:
+    "The cached warm-up an ActiveGAN result started from (None for other cells); an error names the fix when it is missing or another."
+    res = r['result']
+    if res.get('method') != 'activegan': return None
+    wp, sha = warmup_dir(cell_of(r))/'warmup.pt', res.get('warmup_sha256')
+    if not sha: raise ValueError(f"{res['key']}: the result records no warmup_sha256, so its warm-up cannot be told apart; "
+                                 "verify it without --reuse-warmup (the rerun then trains the warm-up too)")
+    if not wp.exists(): raise FileNotFoundError(f"{res['key']}: no warm-up at {wp}; run its seed's AC-GAN cell in this cache "
+                                                "(ACTIVEGAN_CACHE) first, or verify without --reuse-warmup")
+    if sha256_file(wp) != sha: raise ValueError(f"{res['key']}: the cached warm-up {wp} is not the one the result started from "
+                                                f"(sha256 {sha[:12]}...); verify without --reuse-warmup, or in the cache that made it")
+    return wp
+
 def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, fresh_cache: bool = True,
-                   write: bool = False, results_dir=None) -> list[dict]:
+                   write: bool = False, results_dir=None, reuse_warmup: bool = False) -> list[dict]:
     "Rerun the cell of each result file (or reuse its rerun in `rerun_dir`) and compare the numbers; `write` keeps a record per file."
     import contextlib, shutil, tempfile
     from unittest import mock
+    if reuse_warmup and not fresh_cache: raise ValueError("reuse_warmup seeds a fresh cache: it cannot go with fresh_cache=False")
     rerun_dir = Path(rerun_dir or cache_dir('verify'))
+    warms = {}                   # every warm-up is checked before anything runs: a long verify does not fail half-way
+    for p in map(Path, paths) if reuse_warmup else ():
+        r = read_result(p); c = cell_of(r)
+        if c.key == r['result']['key'] and not c.path(rerun_dir, p.parent.name).exists(): warms[p] = own_warmup(r)
     rows = []
     for p in map(Path, paths):
         r = read_result(p); group = p.parent.name; res = r['result']
@@ -591,11 +611,15 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
             rows.append(dict(row, status='superseded', note=f"settings.ini now gives this cell the key {c.key}")); continue
         dst = c.path(rerun_dir, group)
         t0, reused = time.perf_counter(), dst.exists()
+        warm = warms.get(p)
         if not reused:
             # a fresh cache (features, checkpoints: ~0.5 GB a cell) serves this rerun only and is deleted after it
             with (tempfile.TemporaryDirectory(prefix='activegan-verify-', ignore_cleanup_errors=True) if fresh_cache
                   else contextlib.nullcontext()) as fresh, \
                  mock.patch.dict(os.environ, {'ACTIVEGAN_CACHE': fresh} if fresh else {}):   # restored afterwards
+                if warm:   # the seed's AC-GAN warm-up (m iterations, its own record checks them) in the fresh cache: only
+                           # the lambda*L_U phase, the features and the SVMs are recomputed
+                    (d := warmup_dir(c)).mkdir(parents=True, exist_ok=True); shutil.copyfile(warm, d/'warmup.pt')
                 run_one(c, rerun_dir, group, root, device, m.get('command'))   # the cell's own command: its --set survive
         new = read_result(dst); nm = new['manifest']
         diff = {k: new['result'][k] - res[k] for k in VERIFY_FIELDS if _number(res.get(k)) and _number(new['result'].get(k))}
@@ -605,7 +629,8 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
                          same_versions=m.get('versions') == nm.get('versions'),
                          package_changes=_package_changes(m.get('commit'), nm.get('commit')),
                          rerun_command=nm.get('command'), rerun_file=str(dst), rerun_reused=reused,
-                         fresh_cache=None if reused else fresh_cache))     # a reused rerun: its own manifest says how it ran
+                         fresh_cache=None if reused else fresh_cache,     # a reused rerun: its own manifest says how it ran
+                         warmup_reused=res['warmup_sha256'] if warm else None))   # which warm-up the rerun started from
         if write:                                # the record, and beside it the rerun it compared (so it can be read and reused)
             vd = Path(results_dir or RESULTS_DIR)/'verify'
             kept = vd/'reruns'/group/dst.name

@@ -589,6 +589,15 @@ def own_warmup(r: dict) -> Path | None:
                                                 f"(sha256 {sha[:12]}...); verify without --reuse-warmup, or in the cache that made it")
     return wp
 
+def _record_paths(vd: Path, group: str, stem: str, dst: Path) -> tuple[Path, Path]:
+    "Where a verify record and its kept rerun go: the file's first record, or, if that one compared another rerun, the next number."
+    k = 0
+    while True:
+        k += 1; sfx = '' if k == 1 else f'__{k}'          # a second rerun (another machine, thread count) never replaces the first's record
+        rec, kept = vd/f"{group}__{stem}{sfx}.json", vd/'reruns'/group/f"{dst.stem}{sfx}.json"
+        if not rec.exists() or (kept.exists() and (kept.resolve() == dst.resolve() or kept.read_bytes() == dst.read_bytes())):
+            return rec, kept                      # free, or the same rerun written again (e.g. a resumed verify): replaced
+
 def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, fresh_cache: bool = True,
                    write: bool = False, results_dir=None, reuse_warmup: bool = False) -> list[dict]:
     "Rerun the cell of each result file (or reuse its rerun in `rerun_dir`) and compare the numbers; `write` keeps a record per file."
@@ -633,11 +642,11 @@ def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, 
                          warmup_reused=res['warmup_sha256'] if warm else None))   # which warm-up the rerun started from
         if write:                                # the record, and beside it the rerun it compared (so it can be read and reused)
             vd = Path(results_dir or RESULTS_DIR)/'verify'
-            kept = vd/'reruns'/group/dst.name
+            rec, kept = _record_paths(vd, group, p.stem, dst)
             if kept.resolve() != dst.resolve():
                 kept.parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(dst, kept)
             rows[-1]['rerun_kept'] = str(kept.relative_to(vd.parent))
-            write_result(vd/f"{group}__{p.stem}.json", rows[-1],
+            write_result(rec, rows[-1],
                          manifest(command=command, config=c.config(), seed=c.seed, wall_time=time.perf_counter() - t0, device=device))
     return rows
 

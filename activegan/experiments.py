@@ -591,9 +591,9 @@ def own_warmup(r: dict) -> Path | None:
 
 def _record_paths(vd: Path, group: str, stem: str, dst: Path) -> tuple[Path, Path]:
     "Where a verify record and its kept rerun go: the file's first record, or, if that one compared another rerun, the next number."
-    k = 0
-    while True:
-        k += 1; sfx = '' if k == 1 else f'__{k}'          # a second rerun (another machine, thread count) never replaces the first's record
+    import itertools
+    for k in itertools.count(1):
+        sfx = '' if k == 1 else f'__{k}'          # a second rerun (another machine, thread count) never replaces the first's record
         rec, kept = vd/f"{group}__{stem}{sfx}.json", vd/'reruns'/group/f"{dst.stem}{sfx}.json"
         if not rec.exists() or (kept.exists() and (kept.resolve() == dst.resolve() or kept.read_bytes() == dst.read_bytes())):
             return rec, kept                      # free, or the same rerun written again (e.g. a resumed verify): replaced

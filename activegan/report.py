@@ -329,7 +329,9 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
     `unnamed_warmups` those where a cell names none (older files).
     `ref_rows`: as in `ablation_rows`; the cells at `ref` in `abl_rows` stay candidates, and each pair takes, of its
     seed's reference cells, the one that names the same warm-up as the other cell (else the one from `ref_rows`), so a
-    sweep whose values ran from two warm-ups (e.g. on two machines) pairs every cell with the reference of its own."""
+    sweep whose values ran from two warm-ups (e.g. on two machines) pairs every cell with the reference of its own. A
+    cell that names no warm-up (an older file) takes a reference that names none either where its seed has one: both
+    were made the older way, before a rerun elsewhere added a named reference for that seed's newer cells."""
     ref = load_config(dataset, preset)[param] if ref is None else ref
     at_ref = lambda ab_: next((a for a in ab_ if np.isclose(a['value'], ref)), None)
     ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
@@ -343,7 +345,7 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
     for a in ab:
         if np.isclose(a['value'], ref) or not a['k']: continue
         seeds = sorted(set(cands) & set(a['by_seed']))
-        pick = {s: next((c for c in cands[s] if a['warmups'].get(s) and c[1] == a['warmups'][s]), cands[s][0]) for s in seeds}
+        pick = {s: next((c for c in cands[s] if c[1] == a['warmups'].get(s)), cands[s][0]) for s in seeds}   # same warm-up (or both unnamed)
         diffs = [pick[s][0] - a['by_seed'][s] for s in seeds]
         mu, ci = mean_ci(diffs) if diffs else (None, None)
         w = [(pick[s][1], a['warmups'].get(s)) for s in seeds]

@@ -15,9 +15,10 @@ from .experiments import Cell, METHODS, ABLATIONS, FAITH_ARMS, command_overrides
 # %% auto #0
 __all__ = ['VERDICTS', 'REFERENCES_FILE', 'mean_ci', 'load_results', 'load_comparisons', 'comparison_summary', 'plot_comparison',
            'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
-           'ablation_markdown', 'plot_tsne', 'load_faithfulness', 'faithfulness_table', 'plot_faithfulness',
-           'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts', 'verdict_markdown',
-           'ablation_references', 'comparison_scale', 'verdict_overview', 'cpu_datasets', 'claim_scales']
+           'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness', 'faithfulness_table',
+           'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts',
+           'verdict_markdown', 'ablation_references', 'comparison_scale', 'verdict_overview', 'cpu_datasets',
+           'claim_scales']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -210,6 +211,12 @@ def ablation_markdown(rows, param: str, dataset: str = 'cifar10', n: int | None 
     return '\n'.join([f"| {sym} | " + ' | '.join(f"{a['value']:g}" for a in ab) + ' |', '|---' * (len(ab) + 1) + '|',
                       '| ours | ' + ' | '.join(fmt(a) for a in ab) + ' |',
                       '| paper | ' + ' | '.join('–' if a['paper'] is None else f"{a['paper']:.1f}" for a in ab) + ' |'])
+
+def grid_coverage(ab: list[dict]) -> str:
+    "Which values of a sweep ran (`ablation_rows`' result), for prose: 'all 8 values' or '3 of 8 values, {0, 0.2, 1}'."
+    ran = [a['value'] for a in ab if a['k']]
+    if len(ran) == len(ab): return f"all {len(ab)} values"
+    return f"{len(ran)} of {len(ab)} values" + (f", {{{', '.join(f'{v:g}' for v in ran)}}}" if ran else '')
 
 # %% ../nbs/10_report.ipynb #c035g
 def plot_tsne(fd: dict, axes=None):

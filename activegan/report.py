@@ -607,7 +607,7 @@ def apparatus_markdown(apps: list[dict]) -> str:
              'AC-GAN reference agreement (real test) | AC-GAN precision (real) | testable |', '|---' * 8 + '|']
     for a in apps:
         f, c = a['fidelity'], a['controls']
-        fa = 'n/a' if f['agreement'] is None else f"{f['agreement']:.0f}%"
+        fa = f"{f['agreement']:.0f}%" if f['agreement'] is not None else 'not run' if f['svm_agreement'] is None else f"no diagnostics (SVM: {f['svm_agreement']:.0f}%)"
         fa += '' if f['reference_acc'] is None else f" ({f['reference_acc']:.0f}%)"
         fp = 'n/a' if f['precision'] is None else f"{f['precision']:.2f}"
         fp += '' if f['real_precision'] is None else f" ({f['real_precision']:.2f})"
@@ -619,21 +619,29 @@ def apparatus_markdown(apps: list[dict]) -> str:
 # %% ../nbs/10_report.ipynb #g018
 FOREST_ROWS = ('control_real', 'control_oracle', 'control_mislabeled', 'acgan', 'acgan_f', 'activegan')
 
+def _forest_panel(ax, rows, ds, n, preset):
+    "One column's rows; a difference beyond the panel's range (the mislabeled control's, tens of points) is drawn at its edge, with its value."
+    cfg, pts = load_config(ds), []
+    for y, m in enumerate(FOREST_ROWS):
+        d = paired_difference(rows, ds, n, m, 'baseline', preset)
+        if d['k']: pts.append((y, d['mean'], 0.0 if np.isnan(d['ci']) else d['ci'], 'tab:grey' if m.startswith('control') else 'tab:blue'))
+        if cfg.get(_PAPER_KEYS.get(m, '')):
+            j = cfg.n_values.index(n); ax.plot(cfg[_PAPER_KEYS[m]][j] - cfg.paper_baseline[j], y, 'D', mfc='none', color='tab:red', ms=5)
+    near = [abs(mu) + ci for y, mu, ci, _ in pts if FOREST_ROWS[y] != 'control_mislabeled'] + [2.5]
+    lim = 1.15 * max(near)
+    for y, mu, ci, col in pts:
+        if abs(mu) - ci > lim: ax.annotate(f"{mu:+.0f} ± {ci:.0f}", (np.sign(mu) * lim, y), (np.sign(mu) * lim * 0.35, y), fontsize=7, va='center', arrowprops=dict(arrowstyle='->', color=col), color=col)
+        else: ax.errorbar(mu, y, xerr=ci, fmt='o', color=col, ms=4, capsize=2)
+    ax.set_xlim(-lim, lim); ax.axvline(0, color='k', lw=0.8)
+    ax.set_title(f"{_DS_NAMES[ds]}{'*' if ds == 'cifar10' else ''} n={n:,}", fontsize=9); ax.set_xlabel('F1 − baseline (points)', fontsize=8); ax.tick_params(labelsize=7)
+
+# %% ../nbs/10_report.ipynb #g018b
 def plot_forest(rows, columns, preset=None, axes=None):
     "Forest plot of `columns` [(dataset, n)]: paired F1 difference from the baseline (mean ± 95% CI) per method and control."
     import matplotlib.pyplot as plt
     if axes is None: _, axes = plt.subplots(1, len(columns), figsize=(3.2 * len(columns), 2.9), dpi=80, sharey=True, squeeze=False)
     axes = np.ravel(axes)
-    for ax, (ds, n) in zip(axes, columns):
-        cfg = load_config(ds)
-        for y, m in enumerate(FOREST_ROWS):
-            d = paired_difference(rows, ds, n, m, 'baseline', preset)
-            col = 'tab:grey' if m.startswith('control') else 'tab:blue'
-            if d['k']: ax.errorbar(d['mean'], y, xerr=0 if np.isnan(d['ci']) else d['ci'], fmt='o', color=col, ms=4, capsize=2)
-            if m in _PAPER_KEYS and cfg.get(_PAPER_KEYS[m]):
-                j = cfg.n_values.index(n); ax.plot(cfg[_PAPER_KEYS[m]][j] - cfg.paper_baseline[j], y, 'D', mfc='none', color='tab:red', ms=5)
-        ax.axvline(0, color='k', lw=0.8); ax.set_title(f"{_DS_NAMES[ds]}{'*' if ds == 'cifar10' else ''} n={n:,}", fontsize=9)
-        ax.set_xlabel('F1 − baseline (points)', fontsize=8); ax.tick_params(labelsize=7)
+    for ax, (ds, n) in zip(axes, columns): _forest_panel(ax, rows, ds, n, preset)
     axes[0].set_yticks(range(len(FOREST_ROWS))); axes[0].set_yticklabels([_METHOD_NAMES[m] for m in FOREST_ROWS], fontsize=7)
     axes[0].invert_yaxis()
     return axes

@@ -53,6 +53,7 @@ REQUIRED = {
                              'claims at a glance', 'claim of the paper', 'Appendix: how the CPU-scale cells were run', 'generator rows at CPU scale', 'Rerun from the manifest',
                              'ablation_references.json']),
     '12_performance': dict(text=['ratio', 'activegan-bench']),
+    '13_cli': dict(text=['activegan-run', '--help', 'error_line']),
 }
 
 SCREENSHOT_PAGES = ['index', '01_preliminaries', '00_core']  # index + the first notebook page of these that exists

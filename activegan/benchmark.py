@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (load_config, get_device, device_name, manifest, write_result, RESULTS_DIR, seed_everything,
-                            cache_dir, presets, settings_path, DATASETS)
-from .cli import error_line
+                            cache_dir, settings_path, DATASETS)
+from .cli import check_preset, error_line
 from .data import load_dataset, labeled_subset, to_gan_tensor, IMAGE_SHAPE, N_CLASSES
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, TorchSVM, benchmark_proba
@@ -201,8 +201,7 @@ def main(argv=None) -> int:
     ap = _bench_parser(); a = ap.parse_args(argv)
     if a.tiny and a.full: ap.error("--tiny and --full exclude each other")
     try:
-        if a.preset is not None and a.preset not in (ps := presets()):
-            raise ValueError(f"unknown preset {a.preset!r}; the presets of {settings_path()} are: {', '.join(ps)}")
+        check_preset(a.preset)
         print(f"activegan-bench: settings {settings_path()}", flush=True)
         r = run_benchmarks(a.datasets, a.device, True if a.tiny else False if a.full else None, a.out,
                            'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv), kinds=a.kinds, svm_n=a.svm_n,

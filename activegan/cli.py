@@ -7,7 +7,7 @@ Docs: https://activegan.github.io/activegan/cli.html.md"""
 # %% ../nbs/13_cli.ipynb #c003
 from __future__ import annotations
 import argparse, sys
-from .core import DATASETS, RESULTS_DIR, SCRATCH_PRESETS, presets, cache_dir
+from .core import DATASETS, RESULTS_DIR, SCRATCH_PRESETS, presets, settings_path, cache_dir
 
 METHODS = ('baseline', 'acgan', 'acgan_f', 'activegan')          # the rows of Table 1
 ABLATIONS = {'epsilon': 'epsilon_grid', 'alpha': 'alpha_grid'}   # --param -> its grid in settings.ini
@@ -30,7 +30,7 @@ _COMMANDS = {   # subcommand: (its one-line help, an example)
 }
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'error_line', 'main']
+__all__ = ['METHODS', 'ABLATIONS', 'check_preset', 'error_line', 'main']
 
 # %% ../nbs/13_cli.ipynb #c006
 def _common() -> argparse.ArgumentParser:
@@ -113,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 # %% ../nbs/13_cli.ipynb #c014
+def check_preset(preset: str|None) -> str|None:
+    "`preset` when it is a preset of settings.ini (or None); else an error that lists the presets."
+    if preset is not None and preset not in (ps := presets()):
+        raise ValueError(f"unknown preset {preset!r}; the presets of {settings_path()} are: {', '.join(ps)} (data sets are not presets)")
+    return preset
+
 def error_line(prog: str, e: BaseException) -> str:
     "An error as the one line a command prints: what went wrong and, in our messages, the fix."
     return f"{prog}: error: {type(e).__name__}: {' '.join(str(e).split()) or '(no message)'} (--debug shows the traceback)"

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (load_config, get_device, seed_everything, cache_dir, RESULTS_DIR, write_result,
-                            read_result, manifest, progress, atomic_write_json, sha256_file, settings_path, presets,
+                            read_result, manifest, progress, atomic_write_json, sha256_file, settings_path,
                             default_results_dir)
-from .cli import METHODS, ABLATIONS, _parser, error_line     # the command line's parser: activegan.cli (no torch)
+from .cli import METHODS, ABLATIONS, _parser, check_preset, error_line     # the command line's parser: activegan.cli (no torch)
 from .data import load_dataset, labeled_subset, DATASETS
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
@@ -421,8 +421,7 @@ def _prepare(a) -> dict:
     "What parsing cannot check (settings file, preset, --set keys), the default results folder, a line saying what the run reads; the overrides."
     sp = settings_path()
     if a.cmd == 'verify': print(f"activegan-run: settings {sp}", flush=True); return {}
-    if a.preset is not None and a.preset not in (ps := presets()):
-        raise ValueError(f"unknown preset {a.preset!r}; the presets of {sp} are: {', '.join(ps)} (a data set goes to --dataset)")
+    check_preset(a.preset)
     ov = parse_overrides(a.set)
     a.results_dir = a.results_dir or str(default_results_dir(a.preset))    # the smoke preset's go to the cache
     print(f"activegan-run: settings {sp}, results {Path(a.results_dir).resolve()}", flush=True)

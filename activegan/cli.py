@@ -10,6 +10,7 @@ import argparse, sys
 from .core import DATASETS, RESULTS_DIR, SCRATCH_PRESETS, presets, settings_path, cache_dir
 
 METHODS = ('baseline', 'acgan', 'acgan_f', 'activegan')          # the rows of Table 1
+CONTROLS = ('control_real', 'control_oracle', 'control_mislabeled')   # real images in S_g's place (Experiments: controls)
 ABLATIONS = {'epsilon': 'epsilon_grid', 'alpha': 'alpha_grid'}   # --param -> its grid in settings.ini
 _COMMANDS = {   # subcommand: (its one-line help, an example)
     'baseline': ("the SVM baseline row of Table 1", "activegan-run baseline --dataset mnist --n 500 1000 --seeds 0 1 2"),
@@ -25,12 +26,14 @@ _COMMANDS = {   # subcommand: (its one-line help, an example)
     'figures': ("Figure 4 (t-SNE of features) and Figure 5 (samples) of a Table 1 cell", "activegan-run figures --dataset cifar10"),
     'faithfulness': ("how often the baseline SVM gives a generated sample its conditioning label",
                      "activegan-run faithfulness --dataset mnist --preset cpu"),
+    'reference': ("train and record a data set's reference classifier, the diagnostics' independent judge of samples",
+                  "activegan-run reference --dataset mnist"),
     'verify': ("rerun the cells of result files from their manifests and compare the numbers",
                "activegan-run verify nbs/results/table1/mnist_n500_baseline_s0_cpu_6c7ce394.json --write"),
 }
 
 # %% auto #0
-__all__ = ['METHODS', 'ABLATIONS', 'check_preset', 'error_line', 'main']
+__all__ = ['METHODS', 'CONTROLS', 'ABLATIONS', 'check_preset', 'error_line', 'main']
 
 # %% ../nbs/13_cli.ipynb #c006
 def _common() -> argparse.ArgumentParser:
@@ -77,7 +80,7 @@ def _run_args(p, name: str):
 # %% ../nbs/13_cli.ipynb #c009
 def _extra_args(p, name: str):
     "The options only one subcommand has."
-    if name == 'table1': p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
+    if name == 'table1': p.add_argument('--methods', nargs='+', default=list(METHODS + CONTROLS), choices=METHODS + CONTROLS)
     if name == 'figures': p.add_argument('--per-group', type=int, default=500, help="points per group in the t-SNE of Figure 4")
     if name == 'faithfulness': p.add_argument('--per-class', type=int, default=100, help="generated samples per class and generator")
     if name == 'compare':

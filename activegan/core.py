@@ -50,6 +50,8 @@ SCHEMA = dict(
     gen_ratio=float, filter_margins=_floats, epsilon_grid=_floats, alpha_grid=_floats,
     arch=str, n_values=_ints, paper_baseline=_floats, paper_acgan=_floats, paper_acgan_f=_floats,
     paper_activegan=_floats, paper_filter_margin=float, paper_epsilon_sweep=_floats, paper_alpha_sweep=_floats,
+    reference_epochs=int, reference_lr=float, retrain_tuning=str, control_pool=float,
+    gate_fidelity=float, gate_precision=float,
 )
 
 def _parse(key, raw, path):

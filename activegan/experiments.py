@@ -14,16 +14,17 @@ import torch
 from .core import (load_config, get_device, seed_everything, cache_dir, RESULTS_DIR, write_result,
                             read_result, manifest, progress, atomic_write_json, sha256_file, settings_path,
                             default_results_dir)
-from .cli import METHODS, ABLATIONS, _parser, check_preset, error_line     # the command line's parser: activegan.cli (no torch)
+from .cli import METHODS, CONTROLS, ABLATIONS, _parser, check_preset, error_line     # the command line's parser: activegan.cli (no torch)
 from .data import load_dataset, labeled_subset, DATASETS
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
 __all__ = ['VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
-           'feature_search', 'settings_hash', 'Cell', 'warmup_dir', 'cell_generator', 'gan_cell', 'run_one',
-           'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'parse_overrides',
-           'command_overrides', 'main', 'cell_of', 'own_warmup', 'verify_results', 'figure_data', 'class_faithfulness']
+           'feature_search', 'settings_hash', 'Cell', 'retrain_grid', 'warmup_dir', 'cell_generator', 'gan_cell',
+           'control_pool', 'cell_diagnostics', 'control_cell', 'run_one', 'run_cells', 'scaling_probe',
+           'comparison_donor', 'reward_comparison', 'reference_run', 'parse_overrides', 'command_overrides', 'main',
+           'cell_of', 'own_warmup', 'verify_results', 'figure_data', 'class_faithfulness']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -98,6 +99,7 @@ _RESULT_KEYS = ('feature_spec', 'feature_size', 'svm_kernels', 'svm_C', 'svm_gam
 _GAN_KEYS = ('arch', 'lr', 'beta1', 'beta2', 'batch_size', 'nz', 'iterations', 'g_steps_per_d', 'gen_ratio',
              'epsilon', 'alpha', 'lam', 'reward_c', 'warmup', 'buffer_size', 'policy_hidden', 'entropy_reward',
              'filter_margins')
+_CONTROL_KEYS = ('gen_ratio', 'control_pool')
 
 def settings_hash(cfg, keys) -> str:
     "8 hex digits of the settings `keys` (plus svm_precompute / svm_scaling / policy_baseline where not their defaults)."
@@ -105,6 +107,7 @@ def settings_hash(cfg, keys) -> str:
     if cfg.get('svm_precompute'): relevant['svm_precompute'] = True      # only when on: older cells keep their keys
     if cfg.get('svm_scaling', 'standard') != 'standard': relevant['svm_scaling'] = cfg.svm_scaling   # likewise
     if cfg.get('policy_baseline') and set(keys) & set(_GAN_KEYS): relevant['policy_baseline'] = True   # likewise (GAN cells)
+    if cfg.get('retrain_tuning', 'cv') != 'cv' and 'gen_ratio' in keys: relevant['retrain_tuning'] = cfg.retrain_tuning   # likewise (retrained SVMs)
     return hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 @dataclass
@@ -118,7 +121,7 @@ class Cell:
 
     def __post_init__(self):
         if self.dataset not in DATASETS: raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {DATASETS}")
-        if self.method not in METHODS: raise ValueError(f"unknown method {self.method!r}; choose one of {METHODS}")
+        if self.method not in METHODS + CONTROLS: raise ValueError(f"unknown method {self.method!r}; choose one of {METHODS + CONTROLS}")
 
     def config(self):
         return load_config(self.dataset, self.preset, **self.overrides)
@@ -126,7 +129,8 @@ class Cell:
     @property
     def key(self) -> str:
         cfg = self.config()
-        h = settings_hash(cfg, _RESULT_KEYS + (() if self.method == 'baseline' else _GAN_KEYS))
+        extra = {'baseline': ()}.get(self.method, _CONTROL_KEYS if self.method in CONTROLS else _GAN_KEYS)
+        h = settings_hash(cfg, _RESULT_KEYS + extra)
         tag = '' if self.preset is None else f"_{self.preset}"
         return f"{self.dataset}_n{self.n}_{self.method}_s{self.seed}{tag}_{h}"
 
@@ -144,8 +148,19 @@ def _take_balanced(ok: np.ndarray, y: np.ndarray, per_class: int, K: int) -> np.
     "Indices of at most `per_class` samples of each class among those where `ok` (pool order, i.e. random z)."
     return np.concatenate([np.flatnonzero(ok & (y == c))[:per_class] for c in range(K)])
 
-def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval):
-    svm = fit_svm(np.concatenate([X_l, X_g]), np.concatenate([y_l, y_g]), cfg, seed=seed, n_jobs=n_jobs)
+def retrain_grid(svm0, X, cfg) -> dict | None:
+    "The SVM grid of a retraining on S_l ∪ S_g: the baseline's own kernel, C and absolute gamma (`retrain_tuning = baseline`), or None (cv: search again)."
+    from activegan.classifier import _gamma_scale
+    rule = cfg.get('retrain_tuning', 'cv')
+    if rule not in ('baseline', 'cv'): raise ValueError(f"retrain_tuning must be baseline or cv, got {rule!r}; fix settings.ini or --set")
+    if rule == 'cv': return None
+    bp = svm0.best_params
+    mult = 1.0 if bp['gamma'] is None else bp['gamma'] / _gamma_scale(X, cfg.get('svm_scaling', 'standard'))
+    return dict(kernel=[bp['kernel']], C=[bp['C']], gamma=[mult])
+
+def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval, svm0=None):
+    X = np.concatenate([X_l, X_g])
+    svm = fit_svm(X, np.concatenate([y_l, y_g]), cfg, seed=seed, n_jobs=n_jobs, grid=None if svm0 is None else retrain_grid(svm0, X, cfg))
     pred = svm.predict(X_eval)
     return svm, f_score(y_eval, pred), pred
 
@@ -211,29 +226,77 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
         for m in cfg.filter_margins:
             keep = _take_balanced(u <= m, y_p, n_gen // K, K)     # S_l keeps every class in the CV folds
             if len(keep) == 0: continue
-            svm_m, scores[m], _ = _retrain_score(X_l, y_l, X_p[keep], y_p[keep], cfg, seed, n_jobs, X_v, y_v)
+            svm_m, scores[m], _ = _retrain_score(X_l, y_l, X_p[keep], y_p[keep], cfg, seed, n_jobs, X_v, y_v, svm0)
             if best is None or scores[m] > scores[best[0]]: best = (m, keep, svm_m)   # the first of equal scores wins
         if not scores: raise RuntimeError(f"AC-GAN+F: no generated sample of the pool has a margin <= {max(cfg.filter_margins)}; "
                                           f"widen filter_margins in settings.ini (or --set filter_margins=...)")
         m_best, keep, svm1 = best        # the SVM fit on S_l ∪ S_g(m_best) is the one chosen: it is not fit again
-        X_g, y_g = X_p[keep], y_p[keep]
+        X_g, y_g, x_g = X_p[keep], y_p[keep], x_p[keep]
         out.update(filter_margin=m_best, filter_valid_f1=scores, n_generated=int(len(keep)),
                    filter_per_class=np.bincount(y_g, minlength=K).tolist())
         pred = svm1.predict(X_t); f1 = f_score(y_t, pred)      # the test set, scored once
     else:
         x_g, y_g = generate(run.G, n_per_class=n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_g = fx.extract(x_g, batch_size=cfg.feature_batch_size)
-        svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t)
+        svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t, svm0)
     u_g = _margins(svm0, X_g)
     out.update(f1=f1, per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params,
                baseline_f1=f_score(y_t, svm0.predict(X_t)),
                gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()),   # class faithfulness of S_g
-               gen_margin_mean=float(u_g.mean()), gen_share_below_eps=float((u_g <= cfg.epsilon).mean()))
+               gen_margin_mean=float(u_g.mean()), gen_share_below_eps=float((u_g <= cfg.epsilon).mean()),
+               retrain_tuning=cfg.get('retrain_tuning', 'cv'),
+               diagnostics=cell_diagnostics(ds, train, idx, x_g, y_g, X_g, svm0, svm1, X_t, pred, cfg, root, dev))
     return out
+
+# %% ../nbs/09_experiments.ipynb #k001
+def control_pool(y, idx_l, n_gen: int, factor: float, K: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "(pool, first, second): the real pool outside S_l (fixed order), and two disjoint balanced draws of n_gen // K per class from it."
+    perm = np.random.default_rng(1_000_003).permutation(len(y))
+    rest = perm[~np.isin(perm, idx_l)]
+    pool = rest[:max(int(factor * n_gen), 2 * n_gen)]
+    per, counts = n_gen // K, np.bincount(y[pool], minlength=K)
+    if counts.min() < 2 * per:
+        raise ValueError(f"the control pool has {counts.min()} images of class {counts.argmin()}, fewer than the {2 * per} the controls "
+                         f"draw; raise control_pool in settings.ini (now {factor}) or lower gen_ratio")
+    pick = lambda lo: np.concatenate([pool[y[pool] == c][lo:lo + per] for c in range(K)])
+    return pool, pick(0), pick(per)
+
+# %% ../nbs/09_experiments.ipynb #k004
+def cell_diagnostics(ds, train, idx_l, x_g, y_g, X_g, svm0, svm1, X_t, pred1, cfg, root, dev) -> dict:
+    "`diagnostics.generator_diagnostics` of S_g for one cell, against the column's real reference set."
+    from activegan.diagnostics import generator_diagnostics, load_reference
+    K = _DATASET_CLASSES[ds]
+    _, _, ref_idx = control_pool(train.y, idx_l, max(K, int(round(cfg.gen_ratio * len(idx_l)))), cfg.control_pool, K)
+    X_r, _ = split_features(ds, 'train', cfg, idx=ref_idx, root=root, device=dev)
+    ref, _ = load_reference(ds)
+    return generator_diagnostics(x_g, y_g, X_g, X_r, svm0, svm1, len(idx_l), svm0.predict(X_t), pred1, ref=ref)
+
+# %% ../nbs/09_experiments.ipynb #k006
+def control_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
+    "One control row: real images added to S_l (random, lowest-margin, or mislabeled), the SVM retrained, the test set scored."
+    dev, ds, K = get_device(device), cell.dataset, _DATASET_CLASSES[cell.dataset]
+    train, idx, X_l, y_l, X_t, y_t, svm0, fx = _cell_inputs(ds, cell.n, cell.seed, cfg, root, dev, n_jobs)
+    n_gen = max(K, int(round(cfg.gen_ratio * cell.n)))
+    pool, first, _ = control_pool(train.y, idx, n_gen, cfg.control_pool, K)
+    if cell.method == 'control_oracle':
+        X_p, y_p = split_features(ds, 'train', cfg, idx=pool, root=root, device=dev)
+        u = _margins(svm0, X_p)                                             # Eq. 6 on every pool image
+        sel = np.concatenate([pool[y_p == c][np.argsort(u[y_p == c], kind='stable')[:n_gen // K]] for c in range(K)])
+    else: sel = first
+    X_g, y_g = split_features(ds, 'train', cfg, idx=sel, root=root, device=dev)
+    if cell.method == 'control_mislabeled': y_g = np.argsort(svm0.predict_proba(X_g), axis=1)[:, -2]   # the second choice
+    svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, cell.seed, n_jobs, X_t, y_t, svm0)
+    u_g = _margins(svm0, X_g)
+    return dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=int(len(sel)), n_pool=int(len(pool)), lossy=bool(train.lossy),
+                data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size, weights_sha256=weights_sha256(),
+                f1=f1, per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params, baseline_f1=f_score(y_t, svm0.predict(X_t)),
+                gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()), gen_margin_mean=float(u_g.mean()),
+                retrain_tuning=cfg.get('retrain_tuning', 'cv'),
+                diagnostics=cell_diagnostics(ds, train, idx, train.x[sel], y_g, X_g, svm0, svm1, X_t, pred, cfg, root, dev))
 
 # %% ../nbs/09_experiments.ipynb #c018
 _RUNNERS = {'baseline': lambda cell, cfg, root, device, n_jobs: baseline_cell(cell.dataset, cell.n, cell.seed, cfg, root, device, n_jobs),
-            **{m: gan_cell for m in ('acgan', 'acgan_f', 'activegan')}}
+            **{m: gan_cell for m in ('acgan', 'acgan_f', 'activegan')}, **{m: control_cell for m in CONTROLS}}
 
 def _prepare_baseline(cell, cfg, root, device):
     "Extract (and cache) the features a baseline cell needs, so that parallel workers only read them."
@@ -390,6 +453,17 @@ def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=No
                 wall_s=time.perf_counter() - t0, run_dir=str(base), policy_baseline=bool(cfg.get('policy_baseline', False)),
                 acgan_from=json.loads((base/'acgan_from.json').read_text())['run_dir'] if (base/'acgan_from.json').exists() else None), grids
 
+# %% ../nbs/09_experiments.ipynb #r001
+def reference_run(dataset: str, cfg, results_dir=None, root=None, force: bool = False, command=None) -> dict:
+    "Train, save and record the reference classifier of `dataset` (skipped when its file exists, unless `force`)."
+    from activegan.diagnostics import train_reference, save_reference, reference_paths
+    js, _ = reference_paths(dataset, results_dir)
+    if js.exists() and not force: print(f"{js.name}: done"); return read_result(js)
+    t0 = time.perf_counter(); model, rec = train_reference(dataset, cfg, root=root, seed=int(cfg.seeds[0]))
+    rec['weights_sha256'] = save_reference(model, dataset, results_dir)
+    write_result(js, rec, manifest(command=command, config=cfg, seed=int(cfg.seeds[0]), wall_time=time.perf_counter() - t0, device='cpu'))
+    print(f"{js.name}: test accuracy {rec['test_acc']:.2f}%"); return read_result(js)
+
 # %% ../nbs/09_experiments.ipynb #c029o
 def parse_overrides(items) -> dict:
     "Parse KEY=VALUE strings with the types of settings.ini (`core.SCHEMA`); an unknown key is an error listing the known ones."
@@ -447,6 +521,8 @@ def _run(a, command: str) -> int:
                     cells += [Cell(ds, n, m, s, preset=a.preset, overrides=ov) for m in methods]
         for r in run_cells(cells, a.results_dir, root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
             print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
+    elif a.cmd == 'reference':
+        for ds in a.dataset: reference_run(ds, load_config(ds, a.preset, **ov), a.results_dir, a.root, a.force, command)
     elif a.cmd == 'features':
         for ds in a.dataset:
             cfg = load_config(ds, a.preset, **ov)

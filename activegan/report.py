@@ -10,15 +10,16 @@ import json
 from pathlib import Path
 import numpy as np
 from .core import load_config, RESULTS_DIR, read_result
-from .experiments import Cell, METHODS, ABLATIONS, FAITH_ARMS, command_overrides
+from .experiments import Cell, METHODS, CONTROLS, ABLATIONS, FAITH_ARMS, command_overrides
 
 # %% auto #0
-__all__ = ['VERDICTS', 'REFERENCES_FILE', 'mean_ci', 'load_results', 'load_comparisons', 'comparison_summary', 'plot_comparison',
-           'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown', 'ablation_rows',
-           'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness', 'faithfulness_table',
-           'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences', 'claim_verdicts',
-           'verdict_markdown', 'ablation_references', 'comparison_scale', 'verdict_overview', 'cpu_datasets',
-           'claim_scales']
+__all__ = ['VERDICTS', 'REFERENCES_FILE', 'FOREST_ROWS', 'mean_ci', 'load_results', 'load_comparisons', 'comparison_summary',
+           'plot_comparison', 'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown',
+           'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness',
+           'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences',
+           'claim_verdicts', 'verdict_markdown', 'ablation_references', 'comparison_scale', 'verdict_overview',
+           'cpu_datasets', 'claim_scales', 'reference_record', 'column_apparatus', 'gate_verdicts', 'gate_claims',
+           'gated_claim_scales', 'apparatus_markdown', 'plot_forest']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -112,7 +113,7 @@ def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_m
         for j, n in enumerate(cfg.n_values):
             for m in methods:
                 sel = [r for r in rows if r['dataset'] == ds and r['n'] == n and r['method'] == m and r.get('preset') == preset]
-                paper = cfg.get(_PAPER_KEYS[m]); paper = paper[j] if paper else None
+                paper = cfg.get(_PAPER_KEYS.get(m, '')); paper = paper[j] if paper else None
                 if not sel:
                     out[(m, ds, n)] = dict(mean=None, ci=None, k=0, seeds=[], paper=paper, lossy=None); continue
                 mu, ci = mean_ci([r['f1'] for r in sel])
@@ -494,3 +495,145 @@ def claim_scales(results_dir=None) -> dict:
     return {'paper scale': claim_verdicts(rows, abl, at('paper'), ablation=sweep),
             f"CPU scale ({seeds})": claim_verdicts(rows, abl, at('cpu'), datasets=cpu_ds, preset='cpu', ablation=sweep,
                                                    ablation_refs=ablation_references(*sweep, 'cpu', d))}
+
+# %% ../nbs/10_report.ipynb #g001
+VERDICTS = VERDICTS + ('untestable here',)
+_MARK['untestable here'] = '*untestable here*'
+_METHOD_NAMES.update(control_real='Control: real images', control_oracle='Control: oracle (lowest margin)',
+                     control_mislabeled='Control: mislabeled')
+
+def _ci_bounds(d: dict):
+    "(lo, hi) of a paired difference's 95% CI, or None without two seeds."
+    return None if d['k'] < 2 or d['ci'] is None or np.isnan(d['ci']) else (d['mean'] - d['ci'], d['mean'] + d['ci'])
+
+# %% ../nbs/10_report.ipynb #g002
+def _cells_of(rows, dataset, n, preset, method) -> list[dict]:
+    return [r for r in rows if is_current(r) and (r['dataset'], r['n'], r.get('preset'), r['method']) == (dataset, n, preset, method)]
+
+def _mean_of(rows, key) -> float | None:
+    v = [r['diagnostics'][key] for r in rows if key in r.get('diagnostics', {})]
+    return float(np.mean(v)) if v else None
+
+def reference_record(dataset: str, results_dir=None) -> dict | None:
+    "The result record of the committed reference classifier of `dataset` (None without one)."
+    p = Path(results_dir or RESULTS_DIR)/'reference'/f"{dataset}.json"
+    return read_result(p)['result'] if p.exists() else None
+
+# %% ../nbs/10_report.ipynb #g004
+def _sensitivity(rows, dataset, n, preset) -> tuple[bool | None, dict, list[str]]:
+    "Are the controls of a column sensitive? (None: not run), their paired differences, and the reasons."
+    d = {c: paired_difference(rows, dataset, n, c, 'baseline', preset) for c in CONTROLS}
+    real, wrong = _ci_bounds(d['control_real']), _ci_bounds(d['control_mislabeled'])
+    if real is None or wrong is None: return None, d, ['controls not run (need 2 or more seeds of control_real and control_mislabeled)']
+    why = [f"real images {_fmt_d(d['control_real'])}", f"mislabeled {_fmt_d(d['control_mislabeled'])}"]
+    ok = real[0] > 0 and wrong[1] < 0
+    return ok, d, why + ([] if ok else ['the controls do not move F1 both ways'])
+
+# %% ../nbs/10_report.ipynb #g006
+def _fidelity(rows, dataset, n, preset, cfg, ref) -> tuple[bool | None, dict, list[str]]:
+    "Do the column's AC-GAN generators pass the fidelity gate? (None: no diagnostics), the numbers, and the reasons."
+    ac, real = _cells_of(rows, dataset, n, preset, 'acgan'), _cells_of(rows, dataset, n, preset, 'control_real')
+    f = dict(agreement=_mean_of(ac, 'reference_agreement'), precision=_mean_of(ac, 'precision'), real_precision=_mean_of(real, 'precision'),
+             reference_acc=None if ref is None else ref['test_acc'], svm_agreement=float(np.mean([r['gen_label_accuracy'] for r in ac])) if ac else None, k=len(ac))
+    if not ac: return None, f, ['no AC-GAN generator cells']
+    if ref is None: return None, f, [f"no reference classifier for {dataset} (`activegan-run reference --dataset {dataset}`)"]
+    if f['agreement'] is None or f['real_precision'] is None:
+        return None, f, [f"generators without diagnostics (baseline-SVM agreement {f['svm_agreement']:.0f}%, chance 10%)"]
+    need_a, need_p = cfg.gate_fidelity * f['reference_acc'], cfg.gate_precision * f['real_precision']
+    ok = f['agreement'] >= need_a and f['precision'] >= need_p
+    return ok, f, [f"generators: reference agreement {f['agreement']:.0f}% (gate {need_a:.0f}%: {cfg.gate_fidelity:g} × {f['reference_acc']:.0f}% on real test images), "
+                   f"precision {f['precision']:.2f} (gate {need_p:.2f}: {cfg.gate_precision:g} × {f['real_precision']:.2f} for real images)"]
+
+# %% ../nbs/10_report.ipynb #g007
+def column_apparatus(rows, dataset: str, n: int, preset=None, results_dir=None) -> dict:
+    "Can the (dataset, n, preset) column of Table 1 see an effect? dict(testable, sensitive, faithful, controls, fidelity, why)."
+    cfg = load_config(dataset, preset)
+    sens, d, why_s = _sensitivity(rows, dataset, n, preset)
+    fid, f, why_f = _fidelity(rows, dataset, n, preset, cfg, reference_record(dataset, results_dir))
+    return dict(dataset=dataset, n=int(n), preset=preset, testable=bool(sens and fid), sensitive=sens, faithful=fid,
+                controls=d, fidelity=f, why='; '.join(why_s + why_f))
+
+# %% ../nbs/10_report.ipynb #g011
+def _gated_combine(parts: list[str]) -> str:
+    ran = [v for v in parts if v != 'not run']
+    tested = [v for v in ran if v != 'untestable here']
+    if ran and not tested: return 'untestable here'
+    return _combine(tested + ['not run'] * (len(parts) - len(tested)))     # an untestable part counts as not run
+
+# %% ../nbs/10_report.ipynb #g012
+def gate_verdicts(verdicts: list[dict], apparatus: dict) -> list[dict]:
+    """`verdicts` (from `claim_verdicts`) with every part in an untestable column marked 'untestable here'.
+    `apparatus`: {part label: column_apparatus(...)} for column parts, {claim: column_apparatus(...)} for a sweep or the mechanism."""
+    out = []
+    for v in verdicts:
+        v = dict(v); parts = v.get('parts')
+        if parts:
+            new = [(lab, p if p == 'not run' or apparatus.get(lab, apparatus.get(v['claim'], {})).get('testable', True) else 'untestable here')
+                   for lab, p in parts]
+            v['parts'] = new; v['verdict'] = _gated_combine([p for _, p in new]) if any(p != 'not run' for _, p in new) else v['verdict']
+        elif v['claim'] in apparatus and v['verdict'] != 'not run' and not apparatus[v['claim']]['testable']:
+            v['verdict'] = 'untestable here'
+        if v['verdict'] == 'untestable here':
+            whys = {lab: apparatus.get(lab, apparatus.get(v['claim'], {})).get('why', '') for lab, _ in (parts or [(v['claim'], '')])}
+            v['evidence'] = 'untestable: ' + '; '.join(f"{k}: {w}" if parts else w for k, w in whys.items()) + f" (ungated: {v['evidence']})"
+        out.append(v)
+    return out
+
+# %% ../nbs/10_report.ipynb #h001
+def gate_claims(verdicts, rows, datasets, preset=None, sweep=('cifar10', 10000), comparison=None, results_dir=None) -> list[dict]:
+    "`gate_verdicts` with the apparatus of every column of `datasets`, of the `sweep` column, and of the `comparison` column (dataset, n)."
+    app = {f"{_DS_NAMES[ds]} {n:,}": column_apparatus(rows, ds, n, preset, results_dir) for ds in datasets for n in load_config(ds).n_values}
+    for v in verdicts:
+        col = sweep if v.get('unit') == 'value' else comparison if 'mechanism' in v['claim'] else None
+        if col: app[v['claim']] = column_apparatus(rows, *col, preset, results_dir)
+    return gate_verdicts(verdicts, app)
+
+def gated_claim_scales(results_dir=None) -> dict:
+    "`claim_scales` with each scale's verdicts gated on its columns' controls and generator fidelity."
+    d = Path(results_dir or RESULTS_DIR); rows = load_results(d)
+    cmps = [r for r in load_comparisons(d) if not r['policy_baseline']]
+    sweep, out = ('cifar10', load_config('cifar10').n_values[-1]), {}
+    for (title, vs), (scale, preset) in zip(claim_scales(d).items(), (('paper', None), ('cpu', 'cpu'))):
+        c = [r for r in cmps if comparison_scale(r) == scale]
+        ds = ('mnist', 'fashion_mnist', 'cifar10') if preset is None else (cpu_datasets(rows) or ('mnist',))
+        out[title] = gate_claims(vs, rows, ds, preset, sweep, (c[0]['dataset'], c[0]['n']) if c else None, d)
+    return out
+
+# %% ../nbs/10_report.ipynb #g015
+def apparatus_markdown(apps: list[dict]) -> str:
+    "One row per column: the controls' paired differences, sensitivity, AC-GAN fidelity and precision, testable or not."
+    yn = {True: 'yes', False: '**no**', None: 'not run'}
+    lines = ['| column | real images − baseline | oracle − baseline (ceiling) | mislabeled − baseline | controls sensitive | '
+             'AC-GAN reference agreement (real test) | AC-GAN precision (real) | testable |', '|---' * 8 + '|']
+    for a in apps:
+        f, c = a['fidelity'], a['controls']
+        fa = 'n/a' if f['agreement'] is None else f"{f['agreement']:.0f}%"
+        fa += '' if f['reference_acc'] is None else f" ({f['reference_acc']:.0f}%)"
+        fp = 'n/a' if f['precision'] is None else f"{f['precision']:.2f}"
+        fp += '' if f['real_precision'] is None else f" ({f['real_precision']:.2f})"
+        name = f"{_DS_NAMES[a['dataset']]}{'*' if a['dataset'] == 'cifar10' else ''} n={a['n']:,}"
+        lines.append(f"| {name} | {_fmt_d(c['control_real'], k=True)} | {_fmt_d(c['control_oracle'], k=True)} | {_fmt_d(c['control_mislabeled'], k=True)} | "
+                     f"{yn[a['sensitive']]} | {fa} | {fp} | {'**yes**' if a['testable'] else 'no'} |")
+    return '\n'.join(lines)
+
+# %% ../nbs/10_report.ipynb #g018
+FOREST_ROWS = ('control_real', 'control_oracle', 'control_mislabeled', 'acgan', 'acgan_f', 'activegan')
+
+def plot_forest(rows, columns, preset=None, axes=None):
+    "Forest plot of `columns` [(dataset, n)]: paired F1 difference from the baseline (mean ± 95% CI) per method and control."
+    import matplotlib.pyplot as plt
+    if axes is None: _, axes = plt.subplots(1, len(columns), figsize=(3.2 * len(columns), 2.9), dpi=80, sharey=True, squeeze=False)
+    axes = np.ravel(axes)
+    for ax, (ds, n) in zip(axes, columns):
+        cfg = load_config(ds)
+        for y, m in enumerate(FOREST_ROWS):
+            d = paired_difference(rows, ds, n, m, 'baseline', preset)
+            col = 'tab:grey' if m.startswith('control') else 'tab:blue'
+            if d['k']: ax.errorbar(d['mean'], y, xerr=0 if np.isnan(d['ci']) else d['ci'], fmt='o', color=col, ms=4, capsize=2)
+            if m in _PAPER_KEYS and cfg.get(_PAPER_KEYS[m]):
+                j = cfg.n_values.index(n); ax.plot(cfg[_PAPER_KEYS[m]][j] - cfg.paper_baseline[j], y, 'D', mfc='none', color='tab:red', ms=5)
+        ax.axvline(0, color='k', lw=0.8); ax.set_title(f"{_DS_NAMES[ds]}{'*' if ds == 'cifar10' else ''} n={n:,}", fontsize=9)
+        ax.set_xlabel('F1 − baseline (points)', fontsize=8); ax.tick_params(labelsize=7)
+    axes[0].set_yticks(range(len(FOREST_ROWS))); axes[0].set_yticklabels([_METHOD_NAMES[m] for m in FOREST_ROWS], fontsize=7)
+    axes[0].invert_yaxis()
+    return axes

@@ -14,9 +14,9 @@ import torch
 from .core import Config, get_device, seed_everything, atomic_torch_save, progress
 
 # %% auto #0
-__all__ = ['TRAIN_DEFAULTS', 'STATS', 'LOSSES', 'RESUME_KEYS', 'REWARD_KEYS', 'FAST_MODES', 'RewardFn', 'make_reward_fn',
-           'SampleBuffer', 'TrainingDiverged', 'GANTrainer', 'TrainResult', 'train_gan', 'load_generator', 'generate',
-           'branch_checkpoint', 'benchmark_steps']
+__all__ = ['TRAIN_DEFAULTS', 'STATS', 'LOSSES', 'RESUME_KEYS', 'REWARD_KEYS', 'FAST_MODES', 'MIN_REWARD_SPREAD', 'RewardFn',
+           'make_reward_fn', 'SampleBuffer', 'TrainingDiverged', 'GANTrainer', 'TrainResult', 'train_gan',
+           'load_generator', 'generate', 'check_reward_spread', 'branch_checkpoint', 'benchmark_steps']
 
 # %% ../nbs/08_training.ipynb #c005
 def _acgan():
@@ -453,6 +453,8 @@ def train_gan(cfg, x_l, y_l, n_classes: int, out_dir, seed: int = 0, reward_fn=N
         tr.load_state_dict(state, ck)
         tr.last_checkpoint = (ck, tr.it)
     it0 = tr.it
+    if reward_fn is not None and tr.lam > 0 and tr.it < tr.T:                 # the reward must see G's samples (guard below)
+        from activegan.training import check_reward_spread; check_reward_spread(tr.G, reward_fn, tr.n_classes, tr.nz, tr.device)
     stop = tr.T if max_iters is None else min(tr.T, int(max_iters))
     log_every, sample_every, ck_every = int(_opt(cfg, 'log_every')), int(cfg.sample_every), int(cfg.checkpoint_every)
     name = 'ActiveGAN' if reward_fn is not None and tr.lam > 0 else 'AC-GAN'
@@ -512,6 +514,19 @@ def generate(G, n_per_class: int, nz: int | None = None, seed: int = 0, device=N
     if not as_uint8: return x, y
     from activegan.data import from_gan_tensor
     return from_gan_tensor(x), y.numpy()
+
+# %% ../nbs/08_training.ipynb #c038g2
+MIN_REWARD_SPREAD = 1e-6
+
+def check_reward_spread(G, reward_fn, n_classes: int, nz: int, device, per_class: int = 10, tol: float = MIN_REWARD_SPREAD) -> float:
+    "Largest deviation of the reward SVM's probabilities on a fixed batch of G's samples from their mean; raises if below `tol`."
+    x, _ = generate(G, per_class, nz=nz, seed=123_457, device=device, n_classes=n_classes, as_uint8=False)
+    _, p = reward_fn(x.to(device))
+    spread = float((p - p.mean(0)).abs().max())
+    if not spread >= tol:
+        raise RuntimeError(f"the reward SVM gives every generated image the same probabilities (spread {spread:.1e} < {tol:g}), so the reward is "
+                           "constant; use svm_scaling = l2 or none for this data set in settings.ini (see scaling_probe)")
+    return spread
 
 # %% ../nbs/08_training.ipynb #c050c
 def branch_checkpoint(src_dir, dst_dir, reward: bool = True, name: str = 'checkpoint.pt') -> Path:

@@ -10,7 +10,9 @@ import time, argparse, sys, re, os
 from pathlib import Path
 import numpy as np
 import torch
-from .core import load_config, get_device, device_name, manifest, write_result, RESULTS_DIR, seed_everything
+from .core import (load_config, get_device, device_name, manifest, write_result, RESULTS_DIR, seed_everything,
+                            cache_dir, settings_path, DATASETS)
+from .cli import check_preset, error_line
 from .data import load_dataset, labeled_subset, to_gan_tensor, IMAGE_SHAPE, N_CLASSES
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, TorchSVM, benchmark_proba
@@ -124,7 +126,8 @@ KINDS = ('reward', 'features', 'training', 'svm', 'scoring')
 
 def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None = None, out=None, command=None,
                    strict: bool = False, kinds=KINDS, svm_n=None, preset: str|None = None, score_rows: int|None = None) -> dict:
-    """Run the suite; write nbs/results/perf/<device>[_tiny][_<preset>][_<kinds>].json (with manifest) unless `out` is False.
+    """Run the suite; write <device>[_tiny][_<preset>][_<kinds>].json (with manifest) to `out`, else nbs/results/perf/
+    (tiny: the cache's results/perf/), unless `out` is False.
     `kinds`: a subset of KINDS. `svm_n`: labeled set sizes for `bench_svm` (default 1,000; tiny 60). `preset`: a
     settings.ini section for the data sets' config (features, SVM grid); tiny always uses `smoke`. `score_rows`: test rows
     scored by `bench_scoring` (default 5,000; tiny 50), with an SVM fit on each of `svm_n`."""
@@ -137,7 +140,7 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
                reward=[], features=[], training=[], svm=[], scoring=[])
     name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '') + \
            (f"_{preset}" if preset and not tiny else '') + ('' if set(kinds) == set(KINDS) else '_' + '_'.join(k for k in KINDS if k in kinds))
-    path = Path(out or RESULTS_DIR/'perf')/f"{name}.json" if out is not False else None
+    path = Path(out or (cache_dir('results') if tiny else RESULTS_DIR)/'perf')/f"{name}.json" if out is not False else None
     def save(finished: bool):
         "Write what has run so far (atomically): a killed suite keeps every finished benchmark, marked unfinished."
         if path is None: return
@@ -171,22 +174,40 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
     if path is not None: res['file'] = str(path)
     return res
 
-def main(argv=None):
-    "Entry point of `activegan-bench`."
-    ap = argparse.ArgumentParser(prog='activegan-bench', description="Benchmarks: our fast paths vs a baseline in the same process.")
-    ap.add_argument('--datasets', nargs='+', default=['mnist', 'cifar10'])
-    ap.add_argument('--device', default=None)
-    ap.add_argument('--tiny', action='store_true', help="tiny sizes (default on a CPU): checks that it runs, not speed")
+# %% ../nbs/12_performance.ipynb #c015m
+_EPILOG = """examples:
+  activegan-bench                                  # on a CPU: the tiny suite (checks the paths; its file goes to the cache)
+  activegan-bench --datasets mnist cifar10         # on a GPU: every benchmark, to nbs/results/perf/<gpu>.json
+  activegan-bench --full --kinds svm --svm-n 5000 10000   # what a CPU can time honestly: the SVM fits"""
+
+def _bench_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog='activegan-bench', formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
+                                 description="Benchmarks: our fast paths vs a baseline in the same process; one result file per device.")
+    ap.add_argument('--datasets', nargs='+', default=['mnist', 'cifar10'], choices=DATASETS, help="data sets (default: mnist cifar10)")
+    ap.add_argument('--device', default=None, help="cpu or cuda (default: CUDA when available)")
+    ap.add_argument('--tiny', action='store_true', help="tiny sizes (default on a CPU): checks that it runs, not speed; written to the cache")
     ap.add_argument('--full', action='store_true', help="full sizes on a CPU too (e.g. `--kinds svm`, which means something there)")
-    ap.add_argument('--kinds', nargs='+', default=list(KINDS), choices=KINDS)
+    ap.add_argument('--kinds', nargs='+', default=list(KINDS), choices=KINDS, help="which benchmarks (default: all)")
     ap.add_argument('--svm-n', nargs='+', type=int, default=None, help="labeled set sizes for the SVM benchmarks (default 1000)")
     ap.add_argument('--score-rows', type=int, default=None, help="test rows scored by the scoring benchmark (default 5000)")
-    ap.add_argument('--preset', default=None, help="a settings.ini section for the features and SVM grid, e.g. cpu")
-    ap.add_argument('--out', default=None, help=f"folder (default {RESULTS_DIR/'perf'})")
-    a = ap.parse_args(argv)
+    ap.add_argument('--preset', default=None, metavar='PRESET', help="a settings.ini preset for the features and SVM grid, e.g. cpu")
+    ap.add_argument('--out', default=None, help=f"folder (default {RESULTS_DIR/'perf'}; tiny: {cache_dir('results', create=False)/'perf'})")
+    ap.add_argument('--debug', action='store_true', help="show an error's traceback (default: one line that names the fix)")
+    return ap
+
+# %% ../nbs/12_performance.ipynb #c015n
+def main(argv=None) -> int:
+    "Entry point of `activegan-bench`: an error is one line that names the fix (exit status 2); `--debug` shows its traceback."
+    ap = _bench_parser(); a = ap.parse_args(argv)
     if a.tiny and a.full: ap.error("--tiny and --full exclude each other")
-    r = run_benchmarks(a.datasets, a.device, True if a.tiny else False if a.full else None, a.out,
-                       'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv), kinds=a.kinds, svm_n=a.svm_n,
-                       preset=a.preset, score_rows=a.score_rows)
+    try:
+        check_preset(a.preset)
+        print(f"activegan-bench: settings {settings_path()}", flush=True)
+        r = run_benchmarks(a.datasets, a.device, True if a.tiny else False if a.full else None, a.out,
+                           'activegan-bench ' + ' '.join(sys.argv[1:] if argv is None else argv), kinds=a.kinds, svm_n=a.svm_n,
+                           preset=a.preset, score_rows=a.score_rows)
+    except Exception as e:
+        if a.debug: raise
+        print(error_line('activegan-bench', e), file=sys.stderr); return 2
     print('written:', r.get('file', '(not written)'))
     return 0

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os, sys, io, json, time, socket, hashlib, random, platform, subprocess, configparser, tempfile
 from pathlib import Path
 import numpy as np
-import torch
+# torch is imported where it is used: the command line's parser and --help stay fast (no torch import)
 
 # %% auto #0
-__all__ = ['REPO_ROOT', 'RESULTS_DIR', 'SCHEMA', 'Config', 'settings_path', 'load_config', 'get_device', 'seed_everything',
-           'data_root', 'cache_dir', 'atomic_write_bytes', 'atomic_torch_save', 'atomic_write_json', 'hash_file',
-           'sha256_file', 'device_name', 'cpu_info', 'manifest', 'write_result', 'read_result', 'progress']
+__all__ = ['REPO_ROOT', 'RESULTS_DIR', 'SCHEMA', 'DATASETS', 'SCRATCH_PRESETS', 'Config', 'settings_path', 'load_config',
+           'presets', 'get_device', 'seed_everything', 'data_root', 'cache_dir', 'default_results_dir',
+           'atomic_write_bytes', 'atomic_torch_save', 'atomic_write_json', 'hash_file', 'sha256_file', 'device_name',
+           'cpu_info', 'manifest', 'write_result', 'read_result', 'progress']
 
 # %% ../nbs/00_core.ipynb #c005
 def _find_repo_root() -> Path | None:
@@ -40,6 +41,7 @@ SCHEMA = dict(
     seeds=_ints, valid_size=int, test_limit=int,
     feature_spec=str, feature_size=int, feature_batch_size=int,
     svm_kernels=_strs, svm_C=_floats, svm_gamma=_floats, svm_cv=int, svm_calibration=str, svm_precompute=_bool,
+    svm_scaling=str,
     lrs=_floats, lr=float, beta1=float, beta2=float, batch_size=int, nz=int, iterations=int,
     g_steps_per_d=int, sample_every=int, checkpoint_every=int,
     epsilon=float, alpha=float, lam=float, reward_c=float, warmup=int, buffer_size=int,
@@ -81,14 +83,19 @@ def settings_path(path=None) -> Path:
         raise FileNotFoundError(f"settings.ini not found ({p}); run from the activegan checkout or set ACTIVEGAN_SETTINGS=/path/to/settings.ini")
     return Path(p)
 
-def load_config(dataset: str|None = None, preset: str|None = None, path=None, **overrides) -> Config:
-    "Settings for `dataset` (a section of settings.ini), with an optional `preset` section layered on top (then `[dataset/preset]`)."
-    p = settings_path(path)
+def _read_ini(p) -> configparser.ConfigParser:
+    "settings.ini as configparser reads it, with [DEFAULT] as a plain section and key case kept."
     # [DEFAULT] read as a plain section: a section's items are then only the keys it names, so a preset laid over a
     # data set overrides just those (configparser's own DEFAULT would re-add every default over the data set's values)
     cp = configparser.ConfigParser(inline_comment_prefixes=('#',), interpolation=None, default_section='\0none')
     cp.optionxform = str  # keep key case (svm_C)
     cp.read(p)
+    return cp
+
+def load_config(dataset: str|None = None, preset: str|None = None, path=None, **overrides) -> Config:
+    "Settings for `dataset` (a section of settings.ini), with an optional `preset` section layered on top (then `[dataset/preset]`)."
+    p = settings_path(path)
+    cp = _read_ini(p)
     raw = dict(cp.items('DEFAULT')) if cp.has_section('DEFAULT') else {}
     for sec in (dataset, preset):
         if sec is None: continue
@@ -102,9 +109,17 @@ def load_config(dataset: str|None = None, preset: str|None = None, path=None, **
     cfg['dataset'], cfg['preset'] = dataset, preset
     return cfg
 
+# %% ../nbs/00_core.ipynb #c014q
+DATASETS = ('mnist', 'fashion_mnist', 'cifar10', 'tiny_imagenet')   # each has a section in settings.ini
+
+def presets(path=None) -> list[str]:
+    "The presets of settings.ini (e.g. smoke, cpu): its sections that are not [DEFAULT], a data set or `[dataset/preset]`."
+    return [s for s in _read_ini(settings_path(path)).sections() if s != 'DEFAULT' and s not in DATASETS and '/' not in s]
+
 # %% ../nbs/00_core.ipynb #c016
 def get_device(device=None) -> torch.device:
     "`device` if given, else env `ACTIVEGAN_DEVICE`, else CUDA when available, else CPU."
+    import torch
     d = device or os.environ.get('ACTIVEGAN_DEVICE') or ('cuda' if torch.cuda.is_available() else 'cpu')
     d = torch.device(d)
     if d.type == 'cuda' and not torch.cuda.is_available():
@@ -113,6 +128,7 @@ def get_device(device=None) -> torch.device:
 
 def seed_everything(seed: int) -> torch.Generator:
     "Seed Python, NumPy and torch (CPU and CUDA); return a torch.Generator seeded the same way."
+    import torch
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
     return torch.Generator().manual_seed(seed)
@@ -127,12 +143,18 @@ def data_root(root=None) -> Path:
             if cand.is_dir(): return cand
     return Path.home()/'.activegan'/'data'
 
-def cache_dir(sub: str|None = None) -> Path:
-    "A cache folder (env `ACTIVEGAN_CACHE`, else ~/.cache/activegan), created on demand."
+def cache_dir(sub: str|None = None, create: bool = True) -> Path:
+    "A cache folder (env `ACTIVEGAN_CACHE`, else ~/.cache/activegan), created on demand (`create=False`: only named)."
     d = Path(os.environ.get('ACTIVEGAN_CACHE') or Path.home()/'.cache'/'activegan')
     if sub: d = d/sub
-    d.mkdir(parents=True, exist_ok=True)
+    if create: d.mkdir(parents=True, exist_ok=True)
     return d
+
+SCRATCH_PRESETS = ('smoke',)     # presets whose numbers mean nothing
+
+def default_results_dir(preset: str|None = None) -> Path:
+    "Where result files go unless a run names a folder: `nbs/results/`, or the cache's `results/` for a scratch preset."
+    return cache_dir('results') if preset in SCRATCH_PRESETS else RESULTS_DIR
 
 # %% ../nbs/00_core.ipynb #c022
 def atomic_write_bytes(path, data: bytes) -> Path:
@@ -151,6 +173,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
 
 def atomic_torch_save(obj, path) -> Path:
     "`torch.save` to `path` atomically."
+    import torch
     buf = io.BytesIO(); torch.save(obj, buf)
     return atomic_write_bytes(path, buf.getvalue())
 
@@ -159,7 +182,8 @@ def _jsonable(o):
     if isinstance(o, (np.floating,)): return float(o)
     if isinstance(o, np.ndarray): return o.tolist()
     if isinstance(o, Path): return str(o)
-    if isinstance(o, torch.Tensor): return o.tolist()
+    torch = sys.modules.get('torch')                   # a tensor exists only once torch is imported
+    if torch is not None and isinstance(o, torch.Tensor): return o.tolist()
     if isinstance(o, (set, tuple)): return list(o)
     raise TypeError(f"not JSON serialisable: {type(o)}")
 
@@ -187,26 +211,36 @@ def _git(*args) -> str|None:
 
 def device_name(device=None) -> str:
     "A readable name of the device, e.g. 'NVIDIA H100 80GB HBM3' or 'cpu (x86_64, 2 cores)'."
+    import torch
     d = get_device(device)
     if d.type == 'cuda': return torch.cuda.get_device_name(d)
     return f"cpu ({platform.machine()}, {os.cpu_count()} cores)"
 
 def cpu_info() -> dict:
     "The CPU's model name and the vector instruction set torch's CPU kernels dispatch to (e.g. 'AVX2', 'AVX512')."
+    import torch
     model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
                   if l.startswith('model name')), None) if Path('/proc/cpuinfo').exists() else None
     cap = getattr(torch.backends.cpu, 'get_cpu_capability', lambda: None)()
     return dict(model=model or platform.processor() or None, capability=cap)
 
+def _settings_file() -> str|None:
+    "The settings file runs read (`settings_path()`), relative to the checkout when inside it; None when there is none."
+    try: p = settings_path().resolve()
+    except FileNotFoundError: return None
+    root = REPO_ROOT.resolve() if REPO_ROOT else None
+    return str(p.relative_to(root)) if root and p.is_relative_to(root) else str(p)
+
 def manifest(command=None, config=None, seed=None, wall_time=None, device=None, **extra) -> dict:
-    "Provenance of a result: command, config, seed, commit, device, versions, wall time."
-    import sklearn
+    "Provenance of a result: command, config (and the settings file it came from), seed, commit, device, versions, wall time."
+    import sklearn, torch
     status = _git('status', '--porcelain', '--untracked-files=no')
     # a copy of the tree without .git (e.g. on a remote GPU machine) names its commit in ACTIVEGAN_COMMIT
     commit = _git('rev-parse', '--verify', 'HEAD') or os.environ.get('ACTIVEGAN_COMMIT')
     dirty = bool(status) if status is not None else ({'0': False, '1': True}.get(os.environ.get('ACTIVEGAN_DIRTY', '')))
     return dict(command=command if command is not None else ' '.join(sys.argv),
-                config=dict(config) if config is not None else None, seed=seed,
+                config=dict(config) if config is not None else None, settings_file=extra.pop('settings_file', _settings_file()),
+                seed=seed,
                 commit=commit, dirty=dirty,
                 device=device_name(device), host=socket.gethostname(),
                 versions=dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,

@@ -13,16 +13,16 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from .core import load_config, data_root, cache_dir, atomic_write_bytes, atomic_write_json, sha256_file, hash_file, progress
+from .core import DATASETS, load_config, data_root, cache_dir, atomic_write_bytes, atomic_write_json, sha256_file, hash_file, progress
 
 # %% auto #0
-__all__ = ['DATASETS', 'SPLITS', 'IMAGE_SHAPE', 'N_CLASSES', 'MNIST_CLASSES', 'FASHION_MNIST_CLASSES', 'CIFAR10_CLASSES',
-           'TINY_URL', 'TINY_MD5', 'TINY_SIZE', 'Dataset', 'labeled_subset', 'holdout_indices', 'read_idx', 'md5_file',
+__all__ = ['SPLITS', 'IMAGE_SHAPE', 'N_CLASSES', 'MNIST_CLASSES', 'FASHION_MNIST_CLASSES', 'CIFAR10_CLASSES', 'TINY_URL',
+           'TINY_MD5', 'TINY_SIZE', 'Dataset', 'labeled_subset', 'holdout_indices', 'read_idx', 'md5_file',
            'verify_md5', 'mnist_from_pkl', 'cifar10_jpeg_arrays', 'tiny_imagenet_arrays', 'make_tiny_imagenet_fixture',
            'load_dataset', 'to_gan_tensor', 'from_gan_tensor', 'show_images']
 
 # %% ../nbs/02_data.ipynb #c006
-DATASETS = ('mnist', 'fashion_mnist', 'cifar10', 'tiny_imagenet')
+# DATASETS, the names, live in activegan.core: the command line offers them without importing torch
 SPLITS = ('train', 'valid', 'test')
 IMAGE_SHAPE = {'mnist': (28, 28, 1), 'fashion_mnist': (28, 28, 1), 'cifar10': (32, 32, 3), 'tiny_imagenet': (32, 32, 3)}
 N_CLASSES = {'mnist': 10, 'fashion_mnist': 10, 'cifar10': 10, 'tiny_imagenet': 200}
@@ -118,7 +118,7 @@ def holdout_indices(y, valid_size: int, seed: int = 0) -> tuple[np.ndarray, np.n
 
 # %% ../nbs/02_data.ipynb #c014
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: '>i2', 0x0C: '>i4', 0x0D: '>f4', 0x0E: '>f8'}
-_FIX_FILE = "delete it and copy the official file again (or use download=True)"
+_FIX_FILE = "delete it and copy the official file again (or fetch it: activegan-run ... --download, or download=True)"
 
 def read_idx(path, ndim: int|None = None) -> np.ndarray:
     "Read an IDX file (gzip'd when the name ends in .gz), checking its magic number, dimensions and length."
@@ -170,7 +170,7 @@ def verify_md5(path, expected: str) -> None:
 
 # %% ../nbs/02_data.ipynb #c019
 _IDX_DIRS = {'mnist': ('mnist', 'MNIST/raw'), 'fashion_mnist': ('fashion-mnist', 'FashionMNIST/raw')}
-_HELP = "point ACTIVEGAN_DATA or root= at a folder that has them, or pass download=True"
+_HELP = "set ACTIVEGAN_DATA (or --root, root=) to a folder that has them, or fetch them: activegan-run ... --download (download=True)"
 
 def _idx_pair(name, root: Path, part: str):
     "The (images, labels) IDX files of `part` ('train' or 'test') under `root`, or None."

@@ -6,23 +6,25 @@ Docs: https://activegan.github.io/activegan/experiments.html.md"""
 
 # %% ../nbs/09_experiments.ipynb #c003
 from __future__ import annotations
-import os, sys, json, time, hashlib, argparse, warnings
+import os, sys, json, time, hashlib, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
 from .core import (load_config, get_device, seed_everything, cache_dir, RESULTS_DIR, write_result,
-                            read_result, manifest, progress, atomic_write_json, sha256_file)
+                            read_result, manifest, progress, atomic_write_json, sha256_file, settings_path,
+                            default_results_dir)
+from .cli import METHODS, CONTROLS, ABLATIONS, _parser, check_preset, error_line     # the command line's parser: activegan.cli (no torch)
 from .data import load_dataset, labeled_subset, DATASETS
 from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['METHODS', 'CONTROLS', 'ABLATIONS', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'extractor', 'weights_sha256',
-           'split_features', 'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'retrain_grid', 'warmup_dir',
-           'cell_generator', 'gan_cell', 'control_pool', 'cell_diagnostics', 'control_cell', 'run_one', 'run_cells',
-           'scaling_probe', 'comparison_donor', 'reward_comparison', 'reference_run', 'parse_overrides',
-           'command_overrides', 'main', 'cell_of', 'own_warmup', 'verify_results', 'figure_data', 'class_faithfulness']
+__all__ = ['VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
+           'feature_search', 'settings_hash', 'Cell', 'retrain_grid', 'warmup_dir', 'cell_generator', 'gan_cell',
+           'control_pool', 'cell_diagnostics', 'control_cell', 'run_one', 'run_cells', 'scaling_probe',
+           'comparison_donor', 'reward_comparison', 'reference_run', 'parse_overrides', 'command_overrides', 'main',
+           'cell_of', 'own_warmup', 'verify_results', 'figure_data', 'class_faithfulness']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
@@ -92,8 +94,6 @@ def feature_search(dataset: str, specs, sizes, n: int, seed: int = 0, cfg=None, 
     return sorted(rows, key=lambda r: -r['valid_f1'])
 
 # %% ../nbs/09_experiments.ipynb #c014
-METHODS = ('baseline', 'acgan', 'acgan_f', 'activegan')
-CONTROLS = ('control_real', 'control_oracle', 'control_mislabeled')
 _RESULT_KEYS = ('feature_spec', 'feature_size', 'svm_kernels', 'svm_C', 'svm_gamma', 'svm_cv', 'svm_calibration',
                 'test_limit')
 _GAN_KEYS = ('arch', 'lr', 'beta1', 'beta2', 'batch_size', 'nz', 'iterations', 'g_steps_per_d', 'gen_ratio',
@@ -464,65 +464,19 @@ def reference_run(dataset: str, cfg, results_dir=None, root=None, force: bool = 
     write_result(js, rec, manifest(command=command, config=cfg, seed=int(cfg.seeds[0]), wall_time=time.perf_counter() - t0, device='cpu'))
     print(f"{js.name}: test accuracy {rec['test_acc']:.2f}%"); return read_result(js)
 
-# %% ../nbs/09_experiments.ipynb #c029
-ABLATIONS = {'epsilon': 'epsilon_grid', 'alpha': 'alpha_grid'}   # --param -> its grid in settings.ini
-
-def _parser():
-    ap = argparse.ArgumentParser(prog='activegan-run', description="Run parts of the ActiveGAN reproduction; finished cells are skipped.")
-    sub = ap.add_subparsers(dest='cmd', required=True)
-    for name in ('baseline', 'table1', 'features', 'compare', 'ablation', 'figures', 'faithfulness', 'reference'):
-        p = sub.add_parser(name)
-        if name == 'ablation':
-            p.add_argument('--dataset', nargs='+', default=['cifar10'], choices=DATASETS)
-            p.add_argument('--param', required=True, choices=ABLATIONS, help="epsilon (Table 2) or alpha (Figure 3)")
-            p.add_argument('--values', nargs='+', type=float, help="default: settings.ini epsilon_grid / alpha_grid")
-        else:
-            p.add_argument('--dataset', nargs='+', required=True, choices=DATASETS)
-        p.add_argument('--n', nargs='+', type=int, help="labeled set sizes (default: the data set's n_values; ablation: the largest)")
-        p.add_argument('--seeds', nargs='+', type=int, help="seeds (default: settings.ini seeds)")
-        p.add_argument('--preset', default=None, help="a settings.ini section layered on top, e.g. smoke")
-        p.add_argument('--results-dir', default=None, help=f"default {RESULTS_DIR}")
-        p.add_argument('--root', default=None, help="data root (default: env ACTIVEGAN_DATA or ../shared/data)")
-        p.add_argument('--device', default=None)
-        p.add_argument('--force', action='store_true', help="recompute finished cells")
-        p.add_argument('--jobs', type=int, default=1, help="cells fitted in parallel worker processes (CPU-bound SVM fits)")
-        p.add_argument('--set', nargs='+', default=[], metavar='KEY=VALUE',
-                       help="override settings.ini values, e.g. --set feature_spec=conv5_3_avg feature_size=224")
-        if name == 'table1':
-            p.add_argument('--methods', nargs='+', default=list(METHODS + CONTROLS), choices=METHODS + CONTROLS)
-        if name == 'figures':
-            p.add_argument('--per-group', type=int, default=500, help="points per group in the t-SNE of Figure 4")
-        if name == 'faithfulness':
-            p.add_argument('--per-class', type=int, default=100, help="generated samples per class and generator")
-        if name == 'compare':
-            p.add_argument('--eval-every', type=int, default=100, help="evaluate both generators every this many iterations")
-            p.add_argument('--eval-per-class', type=int, default=50, help="fixed samples per class in each evaluation")
-        if name == 'features':
-            p.add_argument('--specs', nargs='+', required=True)
-            p.add_argument('--sizes', nargs='+', type=int, required=True)
-            p.add_argument('--valid-limit', type=int, default=None)
-            p.add_argument('--scalings', nargs='+', default=None, help="svm_scaling values to compare (default: the settings')")
-            p.add_argument('--tag', default='', help="suffix of the result file name (features/<dataset><tag>.json)")
-    v = sub.add_parser('verify', help="rerun the cells of committed result files from their manifests and compare")
-    v.add_argument('files', nargs='+', help="result files, e.g. nbs/results/table1/mnist_n500_acgan_s0_cpu_*.json")
-    v.add_argument('--rerun-dir', default=None, help="where the reruns are written (default: the cache's verify/); "
-                   "a rerun already there is reused, so a killed verify resumes")
-    v.add_argument('--reuse-cache', action='store_true', help="let reruns use cached generators and features (default: a "
-                   "fresh cache per file, so every rerun trains from scratch)")
-    v.add_argument('--reuse-warmup', action='store_true', help="ActiveGAN cells: start the fresh cache from the cell's own "
-                   "warm-up in this cache (checked against the result's warmup_sha256), so only the lambda*L_U phase is retrained")
-    v.add_argument('--write', action='store_true', help=f"write one record per file to {RESULTS_DIR/'verify'}")
-    v.add_argument('--root', default=None); v.add_argument('--device', default=None)
-    return ap
-
+# %% ../nbs/09_experiments.ipynb #c029o
 def parse_overrides(items) -> dict:
-    "Parse KEY=VALUE strings with the types of settings.ini (`core.SCHEMA`)."
-    from activegan.core import _parse
+    "Parse KEY=VALUE strings with the types of settings.ini (`core.SCHEMA`); an unknown key is an error listing the known ones."
+    import difflib
+    from activegan.core import _parse, SCHEMA
     out = {}
     for it in items:
         if '=' not in it: raise ValueError(f"--set expects KEY=VALUE, got {it!r}; e.g. --set feature_size=224")
-        k, v = it.split('=', 1)
-        out[k.strip()] = _parse(k.strip(), v.strip(), '--set')
+        k, v = (s.strip() for s in it.split('=', 1))
+        if k not in SCHEMA:
+            near = difflib.get_close_matches(k, SCHEMA, n=1)
+            raise ValueError(f"--set: no setting {k!r}{f' (did you mean {near[0]!r}?)' if near else ''}; known: {', '.join(sorted(SCHEMA))}")
+        out[k] = _parse(k, v, '--set')
     return out
 
 def command_overrides(command: str | None) -> dict:
@@ -536,16 +490,27 @@ def command_overrides(command: str | None) -> dict:
         items.append(t)
     return parse_overrides(items)
 
-def main(argv=None):
-    "Entry point of `activegan-run`."
-    a = _parser().parse_args(argv)
-    command = 'activegan-run ' + ' '.join(sys.argv[1:] if argv is None else argv)
+# %% ../nbs/09_experiments.ipynb #c029r2
+def _prepare(a) -> dict:
+    "What parsing cannot check (settings file, preset, --set keys), the default results folder, a line saying what the run reads; the overrides."
+    sp = settings_path()
+    if a.cmd == 'verify': print(f"activegan-run: settings {sp}", flush=True); return {}
+    check_preset(a.preset)
+    ov = parse_overrides(a.set)
+    a.results_dir = a.results_dir or str(default_results_dir(a.preset))    # the smoke preset's go to the cache
+    print(f"activegan-run: settings {sp}, results {Path(a.results_dir).resolve()}", flush=True)
+    for ds in a.dataset if a.download else ():                              # fetched now, not half-way through a run
+        for split in ('train', 'test'): load_dataset(ds, split, root=a.root, download=True)
+    return ov
+
+def _run(a, command: str) -> int:
+    "The work of `activegan-run` on parsed arguments: one subcommand; finished cells are skipped."
+    ov = _prepare(a)
     if a.cmd == 'verify':
         rows = verify_results(a.files, a.rerun_dir, a.root, a.device, command, fresh_cache=not a.reuse_cache,
                               write=a.write, reuse_warmup=a.reuse_warmup)
         for r in rows: print(f"{r['file']}: {r['status']}" + (f" (F1 {r['f1']:.4f} -> {r['rerun_f1']:.4f})" if 'rerun_f1' in r else f" ({r['note']})"))
         return 0 if all(r['status'] in ('identical', 'superseded') for r in rows) else 1
-    ov = parse_overrides(a.set)
     if a.cmd in ('baseline', 'table1'):
         cells = []
         methods = ['baseline'] if a.cmd == 'baseline' else a.methods
@@ -630,6 +595,17 @@ def main(argv=None):
                     f = res['final']
                     print(f"{path.name}: share with margin <= eps  AC-GAN {f['acgan']['share_below_eps']:.3f}  ActiveGAN {f['activegan']['share_below_eps']:.3f}")
     return 0
+
+# %% ../nbs/09_experiments.ipynb #c029e
+def main(argv=None) -> int:
+    "`activegan-run`: parse, check, run. An error is one line that names the fix (exit status 2); `--debug` shows its traceback."
+    a = _parser().parse_args(argv)
+    command = 'activegan-run ' + ' '.join(sys.argv[1:] if argv is None else argv)
+    try: return _run(a, command)
+    except Exception as e:
+        if a.debug: raise
+        print(error_line('activegan-run', e), file=sys.stderr)
+        return 2
 
 # %% ../nbs/09_experiments.ipynb #c031v2
 VERIFY_FIELDS = ('f1', 'baseline_f1', 'gen_label_accuracy', 'gen_share_below_eps', 'filter_margin')   # compared when present

@@ -54,6 +54,7 @@ REQUIRED = {
                              'The answer, claim by claim', 'claim of the paper', 'Can the experiment see an effect?', 'Reference classifiers', 'generator rows at CPU scale', 'Rerun from the manifest',
                              'ablation_references.json']),
     '12_performance': dict(text=['ratio', 'activegan-bench']),
+    '13_cli': dict(text=['activegan-run', '--help', 'error_line']),
 }
 
 SCREENSHOT_PAGES = ['index', '01_preliminaries', '00_core']  # index + the first notebook page of these that exists

@@ -3,4 +3,4 @@
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export ACTIVEGAN_DATA="$PWD/.gpu/data" ACTIVEGAN_VGG16_WEIGHTS="$PWD/.gpu/vgg16_fp16.pt"
 export ACTIVEGAN_CACHE=/tmp/activegan-cache ACTIVEGAN_NO_PROGRESS=1 PYTHONUNBUFFERED=1
-agrun() { python -c "import sys; from activegan.experiments import main; sys.exit(main(sys.argv[1:]))" "$@"; }
+agrun() { python -c "import sys; from activegan.cli import main; sys.exit(main(sys.argv[1:]))" "$@"; }

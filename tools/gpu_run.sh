@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One device call, time-boxed: the GPU work of the playbook (tools/README.md) in priority order, sized for a
-# session's 15 minutes of device time (one call of about 9 minutes after the machine's start).
+# 15-minute device budget (one call of about 9 minutes after the machine's start).
 #
 #   here:   bash tools/gpu_stage.sh mnist cifar10           # .gpu/: weights + data, checks the 64 MiB limit
-#   device: bash tools/gpu_session.sh 520      (run tool, carry [".gpu"], timeout_s 570)
+#   device: bash tools/gpu_run.sh 520      (run tool, carry [".gpu"], timeout_s 570)
 #   here:   tar xzf <files_at>/results.tgz -C nbs/   (results/... : every finished cell, with its manifest)
 #
 # Every step runs under `timeout` (its own cap, or the time left), so the tar at the end always happens; a step that fails or
@@ -17,10 +17,10 @@ BUDGET=${1:-520}                       # seconds for the whole script
 RESERVE=25                             # kept back for the tar at the end
 T0=$SECONDS
 OUT=${OUT:-$(mktemp -d)}; mkdir -p "$OUT"
-LOG="$OUT/session.log"
+LOG="$OUT/run.log"
 exec > >(tee -a "$LOG") 2>&1
 
-RUN_PY='import sys; from activegan.experiments import main; sys.exit(main(sys.argv[1:]))'     # activegan-run
+RUN_PY='import sys; from activegan.cli import main; sys.exit(main(sys.argv[1:]))'     # activegan-run
 BENCH_PY='import sys; from activegan.benchmark import main; sys.exit(main(sys.argv[1:]))'    # activegan-bench
 if [ $SMOKE = 1 ]; then
     export ACTIVEGAN_DATA="${ACTIVEGAN_DATA:-$PWD/../shared/data}" ACTIVEGAN_NO_PROGRESS=1 PYTHONPATH="$PWD"

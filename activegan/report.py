@@ -630,7 +630,9 @@ def _forest_panel(ax, rows, ds, n, preset):
     near = [abs(mu) + ci for y, mu, ci, _ in pts if FOREST_ROWS[y] != 'control_mislabeled'] + [2.5]
     lim = 1.15 * max(near)
     for y, mu, ci, col in pts:
-        if abs(mu) - ci > lim: ax.annotate(f"{mu:+.0f} ± {ci:.0f}", (np.sign(mu) * lim, y), (np.sign(mu) * lim * 0.35, y), fontsize=7, va='center', arrowprops=dict(arrowstyle='->', color=col), color=col)
+        if abs(mu) > lim:
+            ax.annotate('', (np.sign(mu) * lim, y), (np.sign(mu) * lim * 0.3, y), arrowprops=dict(arrowstyle='->', color=col))
+            ax.text(np.sign(mu) * lim * 0.65, y - 0.15, f"{mu:+.0f} ± {ci:.0f}", fontsize=7, ha='center', va='bottom', color=col)
         else: ax.errorbar(mu, y, xerr=ci, fmt='o', color=col, ms=4, capsize=2)
     ax.set_xlim(-lim, lim); ax.axvline(0, color='k', lw=0.8)
     ax.set_title(f"{_DS_NAMES[ds]}{'*' if ds == 'cifar10' else ''} n={n:,}", fontsize=9); ax.set_xlabel('F1 − baseline (points)', fontsize=8); ax.tick_params(labelsize=7)

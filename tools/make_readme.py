@@ -22,18 +22,23 @@ def _directives(src):
 def _strip_directives(src):
     return '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
 
-def _outputs(cell):
+FIGURES = ROOT/'nbs'/'results'/'figures'   # PNG outputs of the page are written here as readme_<k>.png
+
+def _outputs(cell, figs):
     parts = []
     for o in cell.get('outputs', []):
         data = o.get('data', {})
-        if o.get('output_type') == 'stream': parts.append('```\n' + ''.join(o.get('text', '')).rstrip() + '\n```')
+        if 'image/png' in data:                  # a figure: kept as a file beside the result figures, linked from README
+            figs.append(data['image/png'])
+            parts.append(f"![figure {len(figs)}](nbs/results/figures/readme_{len(figs)}.png)")
+        elif o.get('output_type') == 'stream': parts.append('```\n' + ''.join(o.get('text', '')).rstrip() + '\n```')
         elif 'text/markdown' in data: parts.append(''.join(data['text/markdown']).strip())
         elif 'text/plain' in data and 'image/png' not in data: parts.append('```\n' + ''.join(data['text/plain']).rstrip() + '\n```')
     return parts
 
-def render(nb_path=ROOT/'nbs'/'index.ipynb') -> str:
+def render(nb_path=ROOT/'nbs'/'index.ipynb', figs=None) -> str:
     nb = nbformat.read(nb_path, as_version=4)
-    out = []
+    out, figs = [], ([] if figs is None else figs)
     for cell in nb.cells:
         d = _directives(cell.source)
         if 'hide' in d: continue
@@ -43,7 +48,7 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb') -> str:
             if d.get('echo') != 'false':
                 src = _strip_directives(cell.source)
                 if src: out.append('```python\n' + src + '\n```')
-            out += _outputs(cell)
+            out += _outputs(cell, figs)
     text = HEADER + '\n\n'.join(p for p in out if p) + '\n'
     return re.sub(r'\]\((\d\d_[\w]+)\.ipynb\)', r'](nbs/\1.ipynb)', text)
 
@@ -56,10 +61,13 @@ if __name__ == '__main__':
         subprocess.run(['jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', str(ROOT/'nbs'/'index.ipynb')],
                        check=True, env=env, cwd=ROOT/'nbs')
         subprocess.run(['nbdev-clean', '--fname', str(ROOT/'nbs'/'index.ipynb')], check=True, cwd=ROOT)
-    text, readme = render(), ROOT/'README.md'
+    figs = []
+    text, readme = render(figs=figs), ROOT/'README.md'
     if a.check:
         if not readme.exists() or readme.read_text() != text:
             sys.exit('README.md is stale: run `python tools/make_readme.py` and commit')
         print('README.md is up to date')
     else:
-        readme.write_text(text); print(f'wrote {readme}')
+        import base64
+        for k, b64 in enumerate(figs, 1): (FIGURES/f"readme_{k}.png").write_bytes(base64.b64decode(''.join(b64)))
+        readme.write_text(text); print(f'wrote {readme}' + (f" and {len(figs)} figure(s) in {FIGURES}" if figs else ''))

@@ -18,8 +18,8 @@ __all__ = ['VERDICTS', 'REFERENCES_FILE', 'FOREST_ROWS', 'mean_ci', 'load_result
            'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness',
            'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences',
            'claim_verdicts', 'verdict_markdown', 'ablation_references', 'comparison_scale', 'verdict_overview',
-           'cpu_datasets', 'claim_scales', 'reference_record', 'column_apparatus', 'gate_verdicts', 'gate_claims',
-           'gated_claim_scales', 'apparatus_markdown', 'plot_forest']
+           'cpu_datasets', 'claim_scales', 'reference_record', 'backfill_diagnostics', 'column_apparatus',
+           'gate_verdicts', 'gate_claims', 'gated_claim_scales', 'apparatus_markdown', 'plot_forest']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -519,6 +519,12 @@ def reference_record(dataset: str, results_dir=None) -> dict | None:
     p = Path(results_dir or RESULTS_DIR)/'reference'/f"{dataset}.json"
     return read_result(p)['result'] if p.exists() else None
 
+def backfill_diagnostics(results_dir=None) -> dict:
+    """{cell key: diagnostics} from `nbs/results/backfill/`: reruns, with today's code, of committed generator cells that
+    were made before the diagnostics existed (same key, so the same settings; not bit-identical where CPU or threads differ)."""
+    d = Path(results_dir or RESULTS_DIR)/'backfill'
+    return {r['result']['key']: r['result']['diagnostics'] for r in map(read_result, sorted(d.glob('*.json')))} if d.is_dir() else {}
+
 # %% ../nbs/10_report.ipynb #g004
 def _sensitivity(rows, dataset, n, preset) -> tuple[bool | None, dict, list[str]]:
     "Are the controls of a column sensitive? (None: not run), their paired differences, and the reasons."
@@ -530,9 +536,11 @@ def _sensitivity(rows, dataset, n, preset) -> tuple[bool | None, dict, list[str]
     return ok, d, why + ([] if ok else ['the controls do not move F1 both ways'])
 
 # %% ../nbs/10_report.ipynb #g006
-def _fidelity(rows, dataset, n, preset, cfg, ref) -> tuple[bool | None, dict, list[str]]:
+def _fidelity(rows, dataset, n, preset, cfg, ref, results_dir=None) -> tuple[bool | None, dict, list[str]]:
     "Do the column's AC-GAN generators pass the fidelity gate? (None: no diagnostics), the numbers, and the reasons."
     ac, real = _cells_of(rows, dataset, n, preset, 'acgan'), _cells_of(rows, dataset, n, preset, 'control_real')
+    bf = backfill_diagnostics(results_dir)      # reruns of committed cells made before diagnostics existed
+    ac = [r if 'diagnostics' in r or r['key'] not in bf else {**r, 'diagnostics': bf[r['key']]} for r in ac]
     f = dict(agreement=_mean_of(ac, 'reference_agreement'), precision=_mean_of(ac, 'precision'), real_precision=_mean_of(real, 'precision'),
              reference_acc=None if ref is None else ref['test_acc'], svm_agreement=float(np.mean([r['gen_label_accuracy'] for r in ac])) if ac else None, k=len(ac))
     if not ac: return None, f, ['no AC-GAN generator cells']
@@ -549,7 +557,7 @@ def column_apparatus(rows, dataset: str, n: int, preset=None, results_dir=None) 
     "Can the (dataset, n, preset) column of Table 1 see an effect? dict(testable, sensitive, faithful, controls, fidelity, why)."
     cfg = load_config(dataset, preset)
     sens, d, why_s = _sensitivity(rows, dataset, n, preset)
-    fid, f, why_f = _fidelity(rows, dataset, n, preset, cfg, reference_record(dataset, results_dir))
+    fid, f, why_f = _fidelity(rows, dataset, n, preset, cfg, reference_record(dataset, results_dir), results_dir)
     return dict(dataset=dataset, n=int(n), preset=preset, testable=bool(sens and fid), sensitive=sens, faithful=fid,
                 controls=d, fidelity=f, why='; '.join(why_s + why_f))
 

@@ -103,6 +103,7 @@ def is_variant(r: dict) -> bool:
     "A cell of today's settings run with `--set` overrides (e.g. policy_baseline=true): a variant beside Table 1, not in it."
     return bool(r.get('overrides')) and is_current(r, r['overrides'])
 
+# %% ../nbs/10_report.ipynb #c033a
 def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> dict:
     """{(method, dataset, n): dict(mean, ci, k, seeds, paper, lossy)} from result rows (see `load_results`).
     Only rows made with the current settings count (`is_current`); superseded files stay on disk, out of the table."""
@@ -121,6 +122,7 @@ def table1_cells(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_m
                                        lossy=any(r.get('lossy') for r in sel), files=[r['file'] for r in sel])
     return out
 
+# %% ../nbs/10_report.ipynb #c033b
 def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', base: str = 'baseline', preset=None,
                       current_only: bool = True, overrides: dict | None = None) -> dict:
     """F1(method) − F1(base) over the seeds both have (same S_l, same test set): mean, 95% CI half-width, k, seeds, diffs.
@@ -139,6 +141,7 @@ def paired_difference(rows, dataset: str, n: int, method: str = 'activegan', bas
     return dict(mean=mu, ci=ci, k=len(seeds), seeds=seeds, diffs=diffs,
                 mixed_warmups=[s for s, (x, y) in w.items() if x and y and x != y])
 
+# %% ../nbs/10_report.ipynb #c033c
 def _fmt_d(d: dict, k: bool = False) -> str:
     "A paired difference as '+m ± ci' (and its number of seeds with `k`)."
     if not d.get('k'): return 'not run'
@@ -154,6 +157,7 @@ def _k_mark(k: int, k_usual: int | None) -> str:
     "`<sub>k=…</sub>` for an entry run with a number of seeds other than the table's usual one (nothing for an entry not run)."
     return '' if not k or k_usual is None or k == k_usual else f"<sub>k={k}</sub>"
 
+# %% ../nbs/10_report.ipynb #c033d
 def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashion_mnist', 'tiny_imagenet'), preset=None) -> str:
     "Table 1 as markdown: ours as mean ± 95% CI over seeds (k seeds), the paper's value in parentheses."
     cells = table1_cells(rows, methods, datasets, preset)
@@ -307,6 +311,7 @@ def effect_verdict(d: dict, paper_effect: float | None = None) -> str:
     if hi < 0 or (paper_effect is not None and paper_effect > 0 and hi < paper_effect): return 'not reproduced'
     return 'inconclusive'
 
+# %% ../nbs/10_report.ipynb #c035p1
 def _combine(parts: list[str]) -> str:
     "One verdict for a claim made of several parts (columns, values): any 'not reproduced' wins, all 'reproduced' needed."
     ran = [v for v in parts if v != 'not run']
@@ -315,6 +320,7 @@ def _combine(parts: list[str]) -> str:
     if all(v == 'reproduced' for v in ran): return 'reproduced' if len(ran) == len(parts) else 'inconclusive'
     return 'inconclusive'
 
+# %% ../nbs/10_report.ipynb #c035p2
 def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> dict:
     "Claim 'F1(better) > F1(worse) in every Table 1 column', tested column by column with paired differences."
     parts, labels, ev = [], [], []
@@ -329,6 +335,7 @@ def _sign_claim(rows, claim: str, better: str, worse: str, datasets, preset) -> 
     ev = '; '.join(ev) + (f" ({run} of {len(parts)} columns run)" if run else f"none of {len(parts)} columns run yet")
     return dict(claim=claim, verdict=_combine(parts), evidence=ev, unit='column', parts=list(zip(labels, parts)))
 
+# %% ../nbs/10_report.ipynb #c035p3
 def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int | None = None, preset=None,
                          ref: float | None = None, ref_rows=None) -> list[dict]:
     """F1 at `ref` (default: settings.ini's value of `param`) minus F1 at each other value that ran, paired by seed:
@@ -361,6 +368,7 @@ def ablation_differences(abl_rows, param: str, dataset: str = 'cifar10', n: int 
                         mixed_warmups=sum(bool(x and y and x != y) for x, y in w), unnamed_warmups=sum(not (x and y) for x, y in w)))
     return out
 
+# %% ../nbs/10_report.ipynb #c035p4
 def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int | None = None, ref_rows=None) -> dict:
     "Claim 'value is the best of the grid': paired difference of `value` against every other value that ran."
     ab = ablation_rows(abl_rows, param, dataset, n, preset, ref_rows)
@@ -380,6 +388,7 @@ def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int
     return dict(claim=claim, verdict=_combine(parts), evidence='; '.join(ev) + f" ({run} of {len(ab)} values run)",
                 unit='value', parts=list(zip(labels, parts)))
 
+# %% ../nbs/10_report.ipynb #c035p5
 def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None,
                    ablation: tuple = ('cifar10', None), ablation_refs: dict | None = None) -> list[dict]:
     """Each claim of the paper, judged on our result files: dict(claim, verdict, evidence), verdict one of `VERDICTS`.
@@ -405,6 +414,7 @@ def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashio
         out.append(dict(claim=claim, verdict=v, evidence=ev))
     return out
 
+# %% ../nbs/10_report.ipynb #c035p6
 _MARK = {'reproduced': '**reproduced**', 'not reproduced': '**not reproduced**', 'inconclusive': 'inconclusive', 'not run': 'not run'}
 
 def verdict_markdown(verdicts) -> str:

@@ -148,6 +148,7 @@ def _take_balanced(ok: np.ndarray, y: np.ndarray, per_class: int, K: int) -> np.
     "Indices of at most `per_class` samples of each class among those where `ok` (pool order, i.e. random z)."
     return np.concatenate([np.flatnonzero(ok & (y == c))[:per_class] for c in range(K)])
 
+# %% ../nbs/09_experiments.ipynb #c017a
 def retrain_grid(svm0, X, cfg) -> dict | None:
     "The SVM grid of a retraining on S_l ∪ S_g: the baseline's own kernel, C and absolute gamma (`retrain_tuning = baseline`), or None (cv: search again)."
     from activegan.classifier import _gamma_scale
@@ -164,12 +165,14 @@ def _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_eval, y_eval, svm0=N
     pred = svm.predict(X_eval)
     return svm, f_score(y_eval, pred), pred
 
+# %% ../nbs/09_experiments.ipynb #c017b
 def warmup_dir(cell) -> Path:
     "The run folder whose `warmup.pt` a GAN cell starts from: its seed's AC-GAN cell's (ablations of reward settings share it)."
     from activegan.training import REWARD_KEYS
     ov = {k: v for k, v in cell.overrides.items() if k not in REWARD_KEYS}
     return cache_dir('runs')/Cell(cell.dataset, cell.n, 'acgan', cell.seed, cell.preset, ov).key
 
+# %% ../nbs/09_experiments.ipynb #c017c
 def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
     "Train (or resume, or load when finished) the generator of a GAN cell; ActiveGAN starts from its AC-GAN cell's warm-up."
     from activegan.training import train_gan, make_reward_fn, branch_checkpoint, REWARD_KEYS
@@ -190,6 +193,7 @@ def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
     reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None
     return train_gan(cfg, x_l, y_l, _DATASET_CLASSES[cell.dataset], run_dir, seed=cell.seed, reward_fn=reward_fn, device=device)
 
+# %% ../nbs/09_experiments.ipynb #c017d
 def _cell_inputs(dataset: str, n: int, seed: int, cfg, root, dev, n_jobs: int):
     "What every use of a Table 1 cell's generators starts from: the training split, S_l (indices, features, labels), the test features, the baseline SVM, the extractor."
     train = load_dataset(dataset, 'train', root=root)
@@ -199,6 +203,7 @@ def _cell_inputs(dataset: str, n: int, seed: int, cfg, root, dev, n_jobs: int):
     svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                 # the baseline SVM (Algorithm 1, line 3)
     return train, idx, X_l, y_l, X_t, y_t, svm0, extractor(cfg.feature_spec, cfg.feature_size, dev)
 
+# %% ../nbs/09_experiments.ipynb #c017e
 def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     "One AC-GAN, AC-GAN+F or ActiveGAN cell: train G on S_l, synthesize S_g, retrain the SVM, score the test set."
     from activegan.training import generate
@@ -354,6 +359,7 @@ def _eval_generator(G, reward_fn, per_class: int, nz: int, K: int, seed: int, ep
     return dict(reward=float(r.mean()), margin=float(u.mean()), share_below_eps=float((u <= eps).float().mean()),
                 label_acc=float((p.argmax(1).cpu() == y).float().mean()))
 
+# %% ../nbs/09_experiments.ipynb #c024c1
 def scaling_probe(G, X_l, y_l, cfg, fx, K: int, per_class: int = 50, seed: int = 0, device=None, n_jobs: int = -1) -> dict:
     "How SVMs fitted with each `svm_scaling` see G's samples: label accuracy, mean spread of the probabilities, distinct outputs."
     from activegan.training import generate
@@ -366,6 +372,7 @@ def scaling_probe(G, X_l, y_l, cfg, fx, K: int, per_class: int = 50, seed: int =
                        distinct=int(len(np.unique(p.round(6), axis=0))))
     return out
 
+# %% ../nbs/09_experiments.ipynb #c024c2
 def _binned(h: dict, width: int) -> dict:
     "Per-iteration history -> means over consecutive bins of `width` iterations (NaN where a bin has no value)."
     out = {}
@@ -377,6 +384,7 @@ def _binned(h: dict, width: int) -> dict:
             out[k] = [None if not np.isfinite(m) else float(m) for m in np.nanmean(pad.reshape(nb, width), 1)]
     return out
 
+# %% ../nbs/09_experiments.ipynb #c024c3
 def comparison_donor(reward_dir, dataset: str, n: int, seed: int, cfg, eval_every: int, eval_per_class: int) -> Path | None:
     "The run folder of a committed comparison whose AC-GAN arm this one repeats exactly: same settings but `REWARD_KEYS`."
     from activegan.training import REWARD_KEYS
@@ -390,6 +398,7 @@ def comparison_donor(reward_dir, dataset: str, n: int, seed: int, cfg, eval_ever
             return run
     return None
 
+# %% ../nbs/09_experiments.ipynb #c024c4
 def reward_comparison(dataset: str, n: int, seed: int, cfg, root=None, device=None, eval_every: int = 100,
                       eval_per_class: int = 50, hist_bin: int = 10, out_dir=None, n_jobs: int = -1, donor_dir=None) -> dict:
     """Train AC-GAN and ActiveGAN from the same seed and warm-up; the SVM's uncertainty about their samples over training.
@@ -503,6 +512,7 @@ def _prepare(a) -> dict:
         for split in ('train', 'test'): load_dataset(ds, split, root=a.root, download=True)
     return ov
 
+# %% ../nbs/09_experiments.ipynb #c029r2a
 def _run(a, command: str) -> int:
     "The work of `activegan-run` on parsed arguments: one subcommand; finished cells are skipped."
     ov = _prepare(a)
@@ -621,6 +631,7 @@ def cell_of(r: dict) -> Cell:
             prm = toks[toks.index('--param') + 1]; ov[prm] = float(res[prm])
     return Cell(res['dataset'], int(res['n']), res['method'], int(res['seed']), res.get('preset'), ov)
 
+# %% ../nbs/09_experiments.ipynb #c031v2a
 def _number(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 def _package_changes(a, b) -> list[str] | None:
@@ -629,6 +640,7 @@ def _package_changes(a, b) -> list[str] | None:
     out = _git('diff', '--name-only', a, b, '--', 'activegan/') if a and b else None
     return None if out is None else [l for l in out.splitlines() if l and not l.endswith('_modidx.py')]
 
+# %% ../nbs/09_experiments.ipynb #c031v2b
 def own_warmup(r: dict) -> Path | None:
     "The cached warm-up an ActiveGAN result started from (None for other cells); an error names the fix when it is missing or another."
     res = r['result']
@@ -642,6 +654,7 @@ def own_warmup(r: dict) -> Path | None:
                                                 f"(sha256 {sha[:12]}...); verify without --reuse-warmup, or in the cache that made it")
     return wp
 
+# %% ../nbs/09_experiments.ipynb #c031v2c
 def _record_paths(vd: Path, group: str, stem: str, dst: Path) -> tuple[Path, Path]:
     "Where a verify record and its kept rerun go: the file's first record, or, if that one compared another rerun, the next number."
     import itertools
@@ -651,6 +664,7 @@ def _record_paths(vd: Path, group: str, stem: str, dst: Path) -> tuple[Path, Pat
         if not rec.exists() or (kept.exists() and (kept.resolve() == dst.resolve() or kept.read_bytes() == dst.read_bytes())):
             return rec, kept                      # free, or the same rerun written again (e.g. a resumed verify): replaced
 
+# %% ../nbs/09_experiments.ipynb #c031v2d
 def verify_results(paths, rerun_dir=None, root=None, device=None, command=None, fresh_cache: bool = True,
                    write: bool = False, results_dir=None, reuse_warmup: bool = False) -> list[dict]:
     "Rerun the cell of each result file (or reuse its rerun in `rerun_dir`) and compare the numbers; `write` keeps a record per file."

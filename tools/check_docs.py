@@ -46,6 +46,7 @@ REQUIRED = {
     '06_uncertainty': dict(text=['smallest_margin', 'label_entropy'], math=True),
     '07_policy': dict(text=['GaussianMLPPolicy'], math=True),
     '08_training': dict(text=['Algorithm 1'], math=True),
+    '08b_stacked': dict(text=['train_stacked', 'StackedTrainer', 'vmap', 'gpu_session.sh']),
     '09_experiments': dict(text=['Baseline', 'activegan-run', 'validation', 'branch_checkpoint', 'ablation', 't-SNE', 'verify_results', 'class_faithfulness'], math=True),
     '10_report': dict(text=['table1_markdown', 'paired_difference', 'claim_verdicts', 'ablation_references', 'plot_tsne', 'is_current']),
     '11_results': dict(text=['Table 1', 'Baseline (SVM)', 'lossy JPEG', 'valid F1', 'manifest', 'Table 2', 'Figure 2',

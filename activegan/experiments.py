@@ -490,6 +490,10 @@ def _parser():
                        help="override settings.ini values, e.g. --set feature_spec=conv5_3_avg feature_size=224")
         if name == 'table1':
             p.add_argument('--methods', nargs='+', default=list(METHODS + CONTROLS), choices=METHODS + CONTROLS)
+            p.add_argument('--stack', nargs='?', const='auto', default=None, choices=('auto', 'eager', 'graph'),
+                           help="first train the GAN cells' AC-GAN generators side by side in one process (activegan.stacked; "
+                                "auto: CUDA graphs on a GPU, eager elsewhere)")
+            p.add_argument('--generators-only', action='store_true', help="with --stack: stop once the generators are trained")
         if name == 'figures':
             p.add_argument('--per-group', type=int, default=500, help="points per group in the t-SNE of Figure 4")
         if name == 'faithfulness':
@@ -554,6 +558,10 @@ def main(argv=None):
             for n in (a.n or cfg.n_values):
                 for s in (a.seeds if a.seeds is not None else cfg.seeds):
                     cells += [Cell(ds, n, m, s, preset=a.preset, overrides=ov) for m in methods]
+        if getattr(a, 'stack', None):
+            from activegan.stacked import train_stacked_cells
+            train_stacked_cells(cells, a.results_dir, a.root, a.device, {'auto': None, 'eager': False}.get(a.stack, a.stack), command=command)
+            if a.generators_only: return 0
         for r in run_cells(cells, a.results_dir, root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
             print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
     elif a.cmd == 'reference':

@@ -80,7 +80,11 @@ def _run_args(p, name: str):
 # %% ../nbs/13_cli.ipynb #c009
 def _extra_args(p, name: str):
     "The options only one subcommand has."
-    if name == 'table1': p.add_argument('--methods', nargs='+', default=list(METHODS + CONTROLS), choices=METHODS + CONTROLS)
+    if name == 'table1':
+        p.add_argument('--methods', nargs='+', default=list(METHODS + CONTROLS), choices=METHODS + CONTROLS)
+        p.add_argument('--stack', nargs='?', const='auto', default=None, choices=('auto', 'eager', 'graph'),
+                       help="first train the GAN cells' AC-GAN generators side by side in one process (activegan.stacked; auto: CUDA graphs on a GPU, eager elsewhere)")
+        p.add_argument('--generators-only', action='store_true', help="with --stack: stop once the generators are trained")
     if name == 'figures': p.add_argument('--per-group', type=int, default=500, help="points per group in the t-SNE of Figure 4")
     if name == 'faithfulness': p.add_argument('--per-class', type=int, default=100, help="generated samples per class and generator")
     if name == 'compare':

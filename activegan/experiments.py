@@ -529,6 +529,10 @@ def _run(a, command: str) -> int:
             for n in (a.n or cfg.n_values):
                 for s in (a.seeds if a.seeds is not None else cfg.seeds):
                     cells += [Cell(ds, n, m, s, preset=a.preset, overrides=ov) for m in methods]
+        if getattr(a, 'stack', None):
+            from activegan.stacked import train_stacked_cells
+            train_stacked_cells(cells, a.results_dir, a.root, a.device, {'auto': None, 'eager': False}.get(a.stack, a.stack), command=command)
+            if a.generators_only: return 0
         for r in run_cells(cells, a.results_dir, root=a.root, device=a.device, force=a.force, command=command, jobs=a.jobs):
             print(f"{r['result']['key']}: F1 {r['result']['f1']:.2f}")
     elif a.cmd == 'reference':

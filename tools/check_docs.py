@@ -49,6 +49,7 @@ REQUIRED = {
     '08a_diagnostics': dict(text=['ReferenceCNN', 'precision_recall', 'frechet_distance', 'not FID'], math=True),
     '09_experiments': dict(text=['Baseline', 'activegan-run', 'validation', 'branch_checkpoint', 'ablation', 't-SNE', 'verify_results', 'class_faithfulness', 'control_oracle', 'retrain_tuning'], math=True),
     '10_report': dict(text=['table1_markdown', 'paired_difference', 'claim_verdicts', 'ablation_references', 'plot_tsne', 'is_current', 'column_apparatus', 'plot_forest', 'untestable here']),
+    '08b_stacked': dict(text=['train_stacked', 'StackedTrainer', 'vmap', 'gpu_run.sh']),
     '11_results': dict(text=['Table 1', 'Baseline (SVM)', 'lossy JPEG', 'valid F1', 'manifest', 'Table 2', 'Figure 2',
                              'Figure 3', 'Figure 4', 'Figure 5', 'samples more uncertain', 'paired difference',
                              'The answer, claim by claim', 'claim of the paper', 'Can the experiment see an effect?', 'Reference classifiers', 'generator rows at CPU scale', 'Rerun from the manifest',

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Stage .gpu/ (git-ignored) for one device call: the fp16 VGG-16 weights and the data sets named, then check that
 # the call fits the device tool's 64 MiB (tracked files + .gpu/ travel together).
-#   usage: bash tools/gpu_stage.sh mnist cifar10      (then carry [".gpu"] and run tools/gpu_run.sh there)
+#   usage: bash tools/gpu_stage.sh cifar10      (then carry [".gpu"] and run tools/gpu_run.sh there)
 # It also writes .gpu/commit.env (this tree's commit and whether it is dirty) for the manifests written there.
-# Sizes: weights 29 MB, mnist 11.6 MB (IDX only), cifar10 19.4 MB, fashion_mnist 30.9 MB: three data sets do not fit.
+# Sizes: weights 29 MB, mnist 11.6 MB (IDX only), cifar10 19.4 MB, fashion_mnist 30.9 MB, and the tracked files (about
+# 15 MB): weights + cifar10 fit, a second data set beside it does not.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SRC="${ACTIVEGAN_DATA:-../shared/data}"

@@ -38,7 +38,7 @@ RUN_PY='import sys; from activegan.cli import main; sys.exit(main(sys.argv[1:]))
 BENCH_PY='import sys; from activegan.benchmark import main; sys.exit(main(sys.argv[1:]))'    # activegan-bench
 STACK_PY='import sys; from activegan.stacked import main; sys.exit(main(sys.argv[1:]))'      # stacked-training benchmark
 # smoke: the command lines of the steps that only get parsed, checked at the end in one process
-PARSE_PY='import sys, shlex, activegan.benchmark as B; from activegan.experiments import _parser
+PARSE_PY='import sys, shlex, activegan.benchmark as B; from activegan.cli import _parser
 B.run_benchmarks = lambda *a, **k: {}                                  # activegan-bench: arguments only
 for line in open(sys.argv[1]):
     kind, *args = shlex.split(line)
@@ -61,8 +61,8 @@ else
     GAN_METHODS=(acgan activegan acgan_f)
 fi
 have() { [ -e "${ACTIVEGAN_DATA:-.gpu/data}/$1" ]; }
-has_methods() {   # does this tree's runner know these Table 1 methods? (activegan/experiments.py names them)
-    local m; for m in "$@"; do grep -q "'$m'" activegan/experiments.py || return 1; done
+has_methods() {   # does this tree's runner know these Table 1 methods? (its parser's choices, activegan.cli)
+    python -c 'import sys; from activegan.cli import METHODS, CONTROLS; sys.exit(0 if set(sys.argv[1:]) <= set(METHODS + CONTROLS) else 1)' "$@" 2>/dev/null
 }
 
 left() { echo $(( BUDGET - (SECONDS - T0) - RESERVE )); }

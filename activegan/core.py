@@ -234,7 +234,8 @@ def _settings_file() -> str|None:
 def manifest(command=None, config=None, seed=None, wall_time=None, device=None, **extra) -> dict:
     "Provenance of a result: command, config (and the settings file it came from), seed, commit, device, versions, wall time."
     import sklearn, torch
-    status = _git('status', '--porcelain', '--untracked-files=no')
+    # result files (nbs/results/) are what runs write, not code: a run that rewrites a committed result keeps a clean tree
+    status = _git('status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)nbs/results')
     # a copy of the tree without .git (e.g. on a remote GPU machine) names its commit in ACTIVEGAN_COMMIT
     commit = _git('rev-parse', '--verify', 'HEAD') or os.environ.get('ACTIVEGAN_COMMIT')
     dirty = bool(status) if status is not None else ({'0': False, '1': True}.get(os.environ.get('ACTIVEGAN_DIRTY', '')))

@@ -203,6 +203,20 @@ def _cell_inputs(dataset: str, n: int, seed: int, cfg, root, dev, n_jobs: int):
     svm0 = fit_svm(X_l, y_l, cfg, seed=seed, n_jobs=n_jobs)                 # the baseline SVM (Algorithm 1, line 3)
     return train, idx, X_l, y_l, X_t, y_t, svm0, extractor(cfg.feature_spec, cfg.feature_size, dev)
 
+def _provenance(train, y_l, y_t, cfg) -> dict:
+    "What every Table 1 result records about its data and features."
+    return dict(n_train=int(len(y_l)), n_test=int(len(y_t)), lossy=bool(train.lossy), data_source=train.source,
+                feature_spec=cfg.feature_spec, feature_size=cfg.feature_size, weights_sha256=weights_sha256())
+
+def _retrained(ds, train, idx, x_g, y_g, X_g, svm0, svm1, X_t, y_t, pred, cfg, root, dev) -> dict:
+    "What every row that retrains the SVM on S_l ∪ S_g records: its scores, how the baseline sees S_g, and the diagnostics."
+    u_g = _margins(svm0, X_g)                                               # Eq. 6 of the baseline SVM on S_g
+    return dict(f1=f_score(y_t, pred), per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params,
+                baseline_f1=f_score(y_t, svm0.predict(X_t)), gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()),
+                gen_margin_mean=float(u_g.mean()), gen_share_below_eps=float((u_g <= cfg.epsilon).mean()),
+                retrain_tuning=cfg.get('retrain_tuning', 'cv'),
+                diagnostics=cell_diagnostics(ds, train, idx, x_g, y_g, X_g, svm0, svm1, X_t, pred, cfg, root, dev))
+
 # %% ../nbs/09_experiments.ipynb #c017e
 def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     "One AC-GAN, AC-GAN+F or ActiveGAN cell: train G on S_l, synthesize S_g, retrain the SVM, score the test set."
@@ -213,9 +227,7 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     active = cell.method == 'activegan'
     run = cell_generator(cell, cfg, train.x[idx], y_l, svm0, fx, dev)
     n_gen = max(K, int(round(cfg.gen_ratio * n)))
-    out = dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=n_gen, lossy=bool(train.lossy),
-               data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size,
-               weights_sha256=weights_sha256(), gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s,
+    out = dict(**_provenance(train, y_l, y_t, cfg), n_generated=n_gen, gan_iterations=int(run.iterations), gan_wall_s=run.wall_time_s,
                gan_start_iteration=int(run.start_iteration),    # the iteration this call began at (resumed, branched at m,
                                                                 # or loaded finished): gan_wall_s timed the rest
                epsilon=float(cfg.epsilon), alpha=float(cfg.alpha), lam=float(cfg.lam))
@@ -239,19 +251,12 @@ def gan_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
         X_g, y_g, x_g = X_p[keep], y_p[keep], x_p[keep]
         out.update(filter_margin=m_best, filter_valid_f1=scores, n_generated=int(len(keep)),
                    filter_per_class=np.bincount(y_g, minlength=K).tolist())
-        pred = svm1.predict(X_t); f1 = f_score(y_t, pred)      # the test set, scored once
+        pred = svm1.predict(X_t)                                # the test set, scored once
     else:
         x_g, y_g = generate(run.G, n_per_class=n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)
         X_g = fx.extract(x_g, batch_size=cfg.feature_batch_size)
-        svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t, svm0)
-    u_g = _margins(svm0, X_g)
-    out.update(f1=f1, per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params,
-               baseline_f1=f_score(y_t, svm0.predict(X_t)),
-               gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()),   # class faithfulness of S_g
-               gen_margin_mean=float(u_g.mean()), gen_share_below_eps=float((u_g <= cfg.epsilon).mean()),
-               retrain_tuning=cfg.get('retrain_tuning', 'cv'),
-               diagnostics=cell_diagnostics(ds, train, idx, x_g, y_g, X_g, svm0, svm1, X_t, pred, cfg, root, dev))
-    return out
+        svm1, _, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, seed, n_jobs, X_t, y_t, svm0)
+    return {**out, **_retrained(ds, train, idx, x_g, y_g, X_g, svm0, svm1, X_t, y_t, pred, cfg, root, dev)}
 
 # %% ../nbs/09_experiments.ipynb #k001
 def control_pool(y, idx_l, n_gen: int, factor: float, K: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -290,14 +295,9 @@ def control_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     else: sel = first
     X_g, y_g = split_features(ds, 'train', cfg, idx=sel, root=root, device=dev)
     if cell.method == 'control_mislabeled': y_g = np.argsort(svm0.predict_proba(X_g), axis=1)[:, -2]   # the second choice
-    svm1, f1, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, cell.seed, n_jobs, X_t, y_t, svm0)
-    u_g = _margins(svm0, X_g)
-    return dict(n_train=int(len(y_l)), n_test=int(len(y_t)), n_generated=int(len(sel)), n_pool=int(len(pool)), lossy=bool(train.lossy),
-                data_source=train.source, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size, weights_sha256=weights_sha256(),
-                f1=f1, per_class=per_class_f_score(y_t, pred), best_params=svm1.best_params, baseline_f1=f_score(y_t, svm0.predict(X_t)),
-                gen_label_accuracy=float(100 * (svm0.predict(X_g) == y_g).mean()), gen_margin_mean=float(u_g.mean()),
-                retrain_tuning=cfg.get('retrain_tuning', 'cv'),
-                diagnostics=cell_diagnostics(ds, train, idx, train.x[sel], y_g, X_g, svm0, svm1, X_t, pred, cfg, root, dev))
+    svm1, _, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, cell.seed, n_jobs, X_t, y_t, svm0)
+    return dict(**_provenance(train, y_l, y_t, cfg), n_generated=int(len(sel)), n_pool=int(len(pool)),
+                **_retrained(ds, train, idx, train.x[sel], y_g, X_g, svm0, svm1, X_t, y_t, pred, cfg, root, dev))
 
 # %% ../nbs/09_experiments.ipynb #c018
 _RUNNERS = {'baseline': lambda cell, cfg, root, device, n_jobs: baseline_cell(cell.dataset, cell.n, cell.seed, cfg, root, device, n_jobs),

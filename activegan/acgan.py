@@ -14,7 +14,8 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['BN_EPS', 'ARCH_SIDE', 'GRID_PAD', 'init_weights', 'count_params', 'Generator', 'Discriminator', 'make_acgan',
-           'sample_z', 'd_loss', 'g_loss', 'make_optimizers', 'acgan_step', 'sample_grid', 'save_grid', 'show_grid']
+           'sample_z', 'd_loss', 'g_loss', 'make_optimizers', 'acgan_step', 'translate', 'sample_grid', 'save_grid',
+           'show_grid']
 
 # %% ../nbs/05_acgan.ipynb #c006
 BN_EPS = 1e-5  # PyTorch's default BatchNorm eps; some popular GAN ports pass 0.8 here by mistake (as a positional arg)
@@ -239,6 +240,15 @@ def acgan_step(G, D, opt_g, opt_d, x_real, y_real, z, y_fake, update_d: bool = T
     if not all(math.isfinite(v) for v in out.values()):
         raise RuntimeError(f"acgan_step: non-finite loss {out}; lower the learning rate (settings.ini `lr`) or check the inputs for NaN")
     return out
+
+# %% ../nbs/05_acgan.ipynb #c043b
+def translate(x: torch.Tensor, shift: torch.Tensor, pad: int) -> torch.Tensor:
+    "x (N,C,H,W) shifted by `shift` = (dy, dx) in [0, 2*pad] minus pad, background (-1) filling in (DiffAugment translation)."
+    H, W = x.shape[-2:]
+    xp = F.pad(x, (pad, pad, pad, pad), value=-1.0)
+    iy = torch.arange(H, device=x.device) + shift[0]          # rows of the padded image, a gather: differentiable in x
+    ix = torch.arange(W, device=x.device) + shift[1]
+    return xp[:, :, iy[:, None], ix[None, :]]
 
 # %% ../nbs/05_acgan.ipynb #c045
 GRID_PAD = 2  # pixels between tiles

@@ -19,7 +19,8 @@ from .classifier import fit_svm, TorchSVM, benchmark_proba
 from .training import benchmark_steps, make_reward_fn
 
 # %% auto #0
-__all__ = ['KINDS', 'bench_reward', 'bench_features', 'bench_training', 'bench_svm', 'bench_scoring', 'run_benchmarks', 'main']
+__all__ = ['KINDS', 'bench_reward', 'bench_reward_precision', 'bench_features', 'bench_training', 'bench_svm', 'bench_scoring',
+           'run_benchmarks', 'main']
 
 # %% ../nbs/12_performance.ipynb #c006
 def _svm_on(dataset: str, cfg, n: int, device, seed: int = 0):
@@ -38,6 +39,28 @@ def bench_reward(dataset: str, cfg, n: int, batch: int = 100, device=None, repea
     r = benchmark_proba(svm, X, dev, repeats=repeats)
     if r['max_abs_diff'] > 1e-5: raise RuntimeError(f"TorchSVM probabilities differ from sklearn by {r['max_abs_diff']:.2g}")
     return dict(r, dataset=dataset, n_train=n, batch=batch, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size)
+
+# %% ../nbs/12_performance.ipynb #c006c
+def bench_reward_precision(dataset: str, cfg, n: int, batch: int = 64, device=None, repeats: int = 5, G=None) -> dict:
+    "The reward (VGG-16 -> SVM -> Eq. 9) in fp32 vs bf16 on real and generated batches: time ratio (fp32 / bf16) and decisions."
+    from activegan.uncertainty import smallest_margin
+    from activegan.acgan import make_acgan, sample_z
+    dev = get_device(device); fx, svm = _svm_on(dataset, cfg, n, dev); ts = TorchSVM.from_model(svm, dev, dtype=torch.float32)
+    rf = {p: make_reward_fn(FeatureExtractor(cfg.feature_spec, cfg.feature_size, device=dev, precision=p), ts, cfg) for p in ('fp32', 'bf16')}
+    H, W, C = IMAGE_SHAPE[dataset]; K = N_CLASSES[dataset]
+    G = G if G is not None else make_acgan(cfg, K, (C, H, W), seed=0)[0].to(dev).eval()
+    with torch.no_grad(): x_gen = G(sample_z(batch, cfg.nz, torch.Generator().manual_seed(0)).to(dev), torch.arange(batch, device=dev) % K)
+    out = dict(dataset=dataset, n_train=n, batch=batch, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size, device=str(dev))
+    for name, x in (('real', to_gan_tensor(load_dataset(dataset, 'test').x[:batch]).to(dev)), ('generated', x_gen)):
+        (r32, p32), (r16, p16) = rf['fp32'](x), rf['bf16'](x)
+        out[name] = dict(argmax_agreement=float((p32.argmax(1) == p16.argmax(1)).float().mean()),
+                         max_margin_diff=float((smallest_margin(p32) - smallest_margin(p16)).abs().max()), max_reward_diff=float((r32 - r16).abs().max()))
+    t = {}
+    for p in ('fp32', 'bf16'):
+        rf[p](x_gen); _sync(dev); t0 = time.perf_counter()
+        for _ in range(repeats): rf[p](x_gen)
+        _sync(dev); t[p] = (time.perf_counter() - t0) / repeats
+    return dict(out, fp32_s=t['fp32'], bf16_s=t['bf16'], ratio=t['fp32'] / t['bf16'])
 
 # %% ../nbs/12_performance.ipynb #c008
 def _sync(dev):
@@ -122,7 +145,7 @@ def bench_scoring(dataset: str, cfg, n: int, rows: int = 5000, device=None, seed
                 labels_differ=int((t['sklearn'][1].argmax(1) != t['torch'][1].argmax(1)).sum()))
 
 # %% ../nbs/12_performance.ipynb #c012
-KINDS = ('reward', 'features', 'training', 'svm', 'scoring')
+KINDS = ('reward', 'reward_precision', 'features', 'training', 'svm', 'scoring')
 
 def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None = None, out=None, command=None,
                    strict: bool = False, kinds=KINDS, svm_n=None, preset: str|None = None, score_rows: int|None = None) -> dict:
@@ -137,7 +160,7 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
     tiny = (dev.type == 'cpu') if tiny is None else tiny
     t0 = time.perf_counter()
     res = dict(device=device_name(dev), tiny=tiny, preset=None if tiny else preset, kinds=list(kinds),
-               reward=[], features=[], training=[], svm=[], scoring=[])
+               reward=[], reward_precision=[], features=[], training=[], svm=[], scoring=[])
     name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '') + \
            (f"_{preset}" if preset and not tiny else '') + ('' if set(kinds) == set(KINDS) else '_' + '_'.join(k for k in KINDS if k in kinds))
     path = Path(out or (cache_dir('results') if tiny else RESULTS_DIR)/'perf')/f"{name}.json" if out is not False else None
@@ -160,6 +183,8 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
         b, it, n = (8, 3, 60) if tiny else (100, 100, 1000)
         if 'reward' in kinds:
             attempt('reward', lambda: bench_reward(ds, cfg, n, batch=b, device=dev, repeats=3 if tiny else 20), dataset=ds)
+        if 'reward_precision' in kinds:
+            attempt('reward_precision', lambda: bench_reward_precision(ds, cfg, n, batch=b if tiny else 64, device=dev, repeats=1 if tiny else 5), dataset=ds)
         if 'features' in kinds:
             attempt('features', lambda: bench_features(ds, cfg, n=2 * b if tiny else 2048, batch=b if tiny else 256, device=dev), dataset=ds)
         for active in ((False, True) if 'training' in kinds else ()):

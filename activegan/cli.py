@@ -28,6 +28,8 @@ _COMMANDS = {   # subcommand: (its one-line help, an example)
                      "activegan-run faithfulness --dataset mnist --preset cpu"),
     'reference': ("train and record a data set's reference classifier, the diagnostics' independent judge of samples",
                   "activegan-run reference --dataset mnist"),
+    'fidelity': ("train a cell's AC-GAN generator, scoring its samples' class fidelity and precision as it trains",
+                 "activegan-run fidelity --dataset mnist --n 500 --preset faithful --every 500"),
     'verify': ("rerun the cells of result files from their manifests and compare the numbers",
                "activegan-run verify nbs/results/table1/mnist_n500_baseline_s0_cpu_6c7ce394.json --write"),
 }
@@ -86,6 +88,7 @@ def _extra_args(p, name: str):
                        help="first train the GAN cells' AC-GAN generators side by side in one process (activegan.stacked; auto: CUDA graphs on a GPU, eager elsewhere)")
         p.add_argument('--generators-only', action='store_true', help="with --stack: stop once the generators are trained")
     if name == 'figures': p.add_argument('--per-group', type=int, default=500, help="points per group in the t-SNE of Figure 4")
+    if name == 'fidelity': p.add_argument('--every', type=int, default=500, help="score the generator every this many iterations")
     if name == 'faithfulness': p.add_argument('--per-class', type=int, default=100, help="generated samples per class and generator")
     if name == 'compare':
         p.add_argument('--eval-every', type=int, default=100, help="evaluate both generators every this many iterations")

@@ -20,20 +20,20 @@ from .features import FeatureExtractor, cached_features
 from .classifier import fit_svm, f_score, per_class_f_score
 
 # %% auto #0
-__all__ = ['VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'extractor', 'weights_sha256', 'split_features', 'baseline_cell',
-           'feature_search', 'settings_hash', 'Cell', 'retrain_grid', 'warmup_dir', 'cell_generator', 'gan_cell',
-           'control_pool', 'cell_diagnostics', 'control_cell', 'run_one', 'run_cells', 'scaling_probe',
-           'comparison_donor', 'reward_comparison', 'reference_run', 'parse_overrides', 'command_overrides', 'main',
-           'cell_of', 'own_warmup', 'verify_results', 'figure_data', 'class_faithfulness']
+__all__ = ['FAINT', 'VERIFY_FIELDS', 'FIG4_GROUPS', 'FAITH_ARMS', 'extractor', 'weights_sha256', 'split_features',
+           'baseline_cell', 'feature_search', 'settings_hash', 'Cell', 'retrain_grid', 'warmup_dir', 'cell_generator',
+           'gan_cell', 'control_pool', 'cell_diagnostics', 'control_cell', 'faint_share', 'fidelity_curve', 'run_one',
+           'run_cells', 'scaling_probe', 'comparison_donor', 'reward_comparison', 'reference_run', 'parse_overrides',
+           'command_overrides', 'main', 'cell_of', 'own_warmup', 'verify_results', 'figure_data', 'class_faithfulness']
 
 # %% ../nbs/09_experiments.ipynb #c006
 _EXTRACTORS: dict = {}
 _WEIGHTS_SHA: dict = {}
 
-def extractor(spec: str, size: int, device=None) -> FeatureExtractor:
-    "A FeatureExtractor, built once per (spec, size, device) in this process."
-    key = (spec, int(size), str(get_device(device)))
-    if key not in _EXTRACTORS: _EXTRACTORS[key] = FeatureExtractor(spec=spec, size=int(size), device=get_device(device))
+def extractor(spec: str, size: int, device=None, precision: str | None = None) -> FeatureExtractor:
+    "A FeatureExtractor, built once per (spec, size, device, precision) in this process."
+    key = (spec, int(size), str(get_device(device)), precision)
+    if key not in _EXTRACTORS: _EXTRACTORS[key] = FeatureExtractor(spec=spec, size=int(size), device=get_device(device), precision=precision)
     return _EXTRACTORS[key]
 
 def weights_sha256() -> str:
@@ -100,6 +100,7 @@ _GAN_KEYS = ('arch', 'lr', 'beta1', 'beta2', 'batch_size', 'nz', 'iterations', '
              'epsilon', 'alpha', 'lam', 'reward_c', 'warmup', 'buffer_size', 'policy_hidden', 'entropy_reward',
              'filter_margins')
 _CONTROL_KEYS = ('gen_ratio', 'control_pool')
+_GAN_OPTIONAL = dict(amp=False, d_augment='none', reward_precision='fp32')   # in a GAN cell's key only where not these defaults
 
 def settings_hash(cfg, keys) -> str:
     "8 hex digits of the settings `keys` (plus svm_precompute / svm_scaling / policy_baseline where not their defaults)."
@@ -107,6 +108,8 @@ def settings_hash(cfg, keys) -> str:
     if cfg.get('svm_precompute'): relevant['svm_precompute'] = True      # only when on: older cells keep their keys
     if cfg.get('svm_scaling', 'standard') != 'standard': relevant['svm_scaling'] = cfg.svm_scaling   # likewise
     if cfg.get('policy_baseline') and set(keys) & set(_GAN_KEYS): relevant['policy_baseline'] = True   # likewise (GAN cells)
+    for k, off in _GAN_OPTIONAL.items():                                   # likewise (GAN cells): newer GAN settings
+        if cfg.get(k, off) != off and 'iterations' in keys: relevant[k] = cfg.get(k)
     if cfg.get('retrain_tuning', 'cv') != 'cv' and 'gen_ratio' in keys: relevant['retrain_tuning'] = cfg.retrain_tuning   # likewise (retrained SVMs)
     return hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
@@ -190,7 +193,8 @@ def cell_generator(cell, cfg, x_l, y_l, svm0, fx, device):
         cell_generator(ac, ac.config(), x_l, y_l, svm0, fx, device)
     if active and not (run_dir/'checkpoint.pt').exists() and (warm/'warmup.pt').exists():
         branch_checkpoint(warm, run_dir, reward=True, name='warmup.pt')    # the m warm-up iterations are AC-GAN's
-    reward_fn = make_reward_fn(fx, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None
+    fx_r = fx if cfg.get('reward_precision', 'fp32') == 'fp32' else extractor(cfg.feature_spec, cfg.feature_size, device, cfg.reward_precision)
+    reward_fn = make_reward_fn(fx_r, TorchSVM.from_model(svm0, device, dtype=torch.float32), cfg) if active else None
     return train_gan(cfg, x_l, y_l, _DATASET_CLASSES[cell.dataset], run_dir, seed=cell.seed, reward_fn=reward_fn, device=device)
 
 # %% ../nbs/09_experiments.ipynb #c017d
@@ -298,6 +302,51 @@ def control_cell(cell, cfg, root=None, device=None, n_jobs: int = -1) -> dict:
     svm1, _, pred = _retrain_score(X_l, y_l, X_g, y_g, cfg, cell.seed, n_jobs, X_t, y_t, svm0)
     return dict(**_provenance(train, y_l, y_t, cfg), n_generated=int(len(sel)), n_pool=int(len(pool)),
                 **_retrained(ds, train, idx, train.x[sel], y_g, X_g, svm0, svm1, X_t, y_t, pred, cfg, root, dev))
+
+# %% ../nbs/09_experiments.ipynb #f001
+FAINT = (1, 10)   # grey levels (of 255) counted as faint speckle by `faint_share`
+
+def faint_share(x_uint8) -> float:
+    "Share of the pixels of uint8 images whose value is faint (in FAINT): speckle on a black background."
+    x = np.asarray(x_uint8); return float(((x >= FAINT[0]) & (x <= FAINT[1])).mean())
+
+# %% ../nbs/09_experiments.ipynb #f002
+def _fidelity_point(G, it, cfg, K, n_gen, seed, fx, X_r, svm0, ref, dev) -> dict:
+    "The diagnostics of G's Table 1 sample set at iteration `it`."
+    from activegan.training import generate
+    from activegan.diagnostics import precision_recall, predict_images
+    x_g, y_g = generate(G, n_per_class=n_gen // K, nz=cfg.nz, seed=seed + 10_000, device=dev, n_classes=K)   # gan_cell's S_g
+    X_g = fx.extract(x_g, batch_size=cfg.feature_batch_size)
+    return dict(iteration=int(it), reference_agreement=float(100 * (predict_images(ref, x_g) == y_g).mean()),
+                svm_agreement=float(100 * (svm0.predict(X_g) == y_g).mean()), faint=faint_share(x_g), **precision_recall(X_r, X_g))
+
+# %% ../nbs/09_experiments.ipynb #f003
+def fidelity_curve(cell, cfg, every: int, root=None, device=None, n_jobs: int = -1) -> dict:
+    "Train the AC-GAN generator of `cell` in its Table 1 run folder, scoring it every `every` iterations; the curve resumes."
+    from activegan.training import train_gan
+    from activegan.diagnostics import load_reference, precision_recall
+    if cell.method != 'acgan': raise ValueError(f"a fidelity curve follows an AC-GAN generator, got method {cell.method!r}; use Cell(..., 'acgan', ...)")
+    dev, ds, K = get_device(device), cell.dataset, _DATASET_CLASSES[cell.dataset]
+    ref, ref_rec = load_reference(ds)
+    train, idx, X_l, y_l, X_t, y_t, svm0, fx = _cell_inputs(ds, cell.n, cell.seed, cfg, root, dev, n_jobs)
+    n_gen = max(K, int(round(cfg.gen_ratio * cell.n)))
+    _, first, ref_idx = control_pool(train.y, idx, n_gen, cfg.control_pool, K)
+    X_r, _ = split_features(ds, 'train', cfg, idx=ref_idx, root=root, device=dev)
+    run_dir = cache_dir('runs')/cell.key; side = run_dir/'fidelity_curve.json'
+    if (run_dir/'generator.pt').exists() and not side.exists():
+        raise RuntimeError(f"the generator of {cell.key} is already trained without a curve; delete {run_dir} to retrain it with one")
+    pts = json.loads(side.read_text())['points'] if side.exists() else []
+    def cb(tr, it):
+        if it % every and it != tr.T: return
+        if any(p['iteration'] == it for p in pts): return
+        pts.append(_fidelity_point(tr.G, it, cfg, K, n_gen, cell.seed, fx, X_r, svm0, ref, dev))
+        atomic_write_json(side, dict(points=pts))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    run = train_gan(cfg, train.x[idx], y_l, K, run_dir, seed=cell.seed, device=dev, callback=cb)
+    X_f, _ = split_features(ds, 'train', cfg, idx=first, root=root, device=dev)      # control_real's images: the real scale
+    real = dict(faint=faint_share(train.x[first]), reference_test_acc=ref_rec['test_acc'], **precision_recall(X_r, X_f))
+    return dict(dataset=ds, n=int(cell.n), seed=int(cell.seed), key=cell.key, every=int(every), n_generated=int(n_gen),
+                iterations=int(run.iterations), gan_wall_s=run.wall_time_s, points=sorted(pts, key=lambda p: p['iteration']), real=real)
 
 # %% ../nbs/09_experiments.ipynb #c018
 _RUNNERS = {'baseline': lambda cell, cfg, root, device, n_jobs: baseline_cell(cell.dataset, cell.n, cell.seed, cfg, root, device, n_jobs),
@@ -576,6 +625,24 @@ def _run(a, command: str) -> int:
                     fd['figure5'] = save_grid(grid, path.with_name(f"{key}_figure5.png")).name
                     write_result(path, fd, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
                     print(f"{path.name}: t-SNE of {sum(len(g['xy']) for g in fd['groups'].values())} points, Figure 5 grid")
+    elif a.cmd == 'fidelity':
+        from activegan.acgan import save_grid, sample_grid
+        from activegan.training import load_generator
+        for ds in a.dataset:
+            cfg = load_config(ds, a.preset, **ov)
+            for n in (a.n or cfg.n_values):
+                for s in (a.seeds if a.seeds is not None else cfg.seeds[:1]):
+                    cell = Cell(ds, n, 'acgan', s, a.preset, ov)
+                    path = Path(a.results_dir or RESULTS_DIR)/'fidelity'/f"{cell.key}.json"
+                    if path.exists() and not a.force: print(f"{path.name}: done"); continue
+                    seed_everything(s); t0 = time.perf_counter()
+                    fc = fidelity_curve(cell, cfg, a.every, a.root, a.device)
+                    G = load_generator(cache_dir('runs')/cell.key, device='cpu')
+                    fc['grid'] = save_grid(sample_grid(G, _DATASET_CLASSES[ds], 6, cfg.nz, seed=s), path.with_suffix('.png')).name
+                    write_result(path, fc, manifest(command=command, config=cfg, seed=s, wall_time=time.perf_counter() - t0, device=a.device))
+                    q = fc['points'][-1]
+                    print(f"{path.name}: reference agreement {q['reference_agreement']:.1f}%, precision {q['precision']:.2f} "
+                          f"(real: {fc['real']['reference_test_acc']:.1f}%, {fc['real']['precision']:.2f})")
     elif a.cmd == 'faithfulness':
         from activegan.acgan import save_grid
         for ds in a.dataset:

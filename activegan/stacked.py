@@ -116,6 +116,7 @@ _SAME = ('batch_size', 'nz', 'lr', 'beta1', 'beta2', 'g_steps_per_d', 'iteration
 
 def _check_stackable(trs) -> None:
     if any(t.reward_fn is not None for t in trs): raise ValueError("StackedTrainer trains AC-GAN (reward_fn=None); train ActiveGAN with train_gan")
+    if any(t.d_augment != 'none' for t in trs): raise ValueError("StackedTrainer has no d_augment; train these runs without --stack (train_gan)")
     if len({t.it for t in trs}) != 1: raise ValueError(f"runs at different iterations {[t.it for t in trs]}; stack runs at one iteration")
     if len({str(t.device) for t in trs}) != 1 or len({(t.n_classes, t.img_shape) for t in trs}) != 1:
         raise ValueError("runs must share the device, the number of classes and the image shape")

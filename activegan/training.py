@@ -106,12 +106,13 @@ class SampleBuffer:
 
 # %% ../nbs/08_training.ipynb #c018
 TRAIN_DEFAULTS = dict(
-    amp=False,                 # bf16 autocast of G/D forward passes on CUDA (ours; off until validated)
+    amp=False,                 # bf16 autocast of G/D passes, CUDA or CPU (ours); on the CPU also channels-last, fused Adam
     log_every=50,              # pull the on-device history to the host (one sync) every this many iterations
     explode_threshold=1e5,     # stop when |a loss| exceeds this (or is NaN/inf)
     policy_fit=1.0,            # weight of the policy's maximum-likelihood fit on the buffer (our interpretation)
     policy_baseline=False,     # subtract the batch-mean reward in L_U (REINFORCE baseline; not in the paper's Eq. 10)
     graph_warmup=2,            # eager iterations of each step variant before its CUDA graph is captured
+    d_augment='none',          # what D sees: the images as they are (none) or shifted (translation; ours, see 05_acgan)
 )
 
 def _opt(cfg, key):
@@ -124,7 +125,7 @@ LOSSES = ('g_loss', 'policy_nll', 'l_u', 'd_loss')   # in the order they are com
 # settings that must not change when a run is resumed
 RESUME_KEYS = ('arch', 'nz', 'batch_size', 'lr', 'beta1', 'beta2', 'g_steps_per_d', 'warmup', 'buffer_size', 'lam',
                'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_hidden', 'amp', 'policy_fit',
-               'policy_baseline')
+               'policy_baseline', 'd_augment')
 # the subset that only the reward term reads: free to differ while a run has not yet used L_U (AC-GAN runs, warm-ups)
 REWARD_KEYS = ('lam', 'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_baseline')
 
@@ -150,6 +151,7 @@ class _Draws:
         self.y = torch.zeros(batch, dtype=torch.long, device=device)
         self.ridx = torch.zeros(batch, dtype=torch.long, device=device)
         self.u = torch.zeros(batch, device=device)
+        self.shift = torch.zeros(3, 2, dtype=torch.long, device=device)   # D's translations: G step, real, fake
 
 def _rng_state(gen: torch.Generator) -> dict:
     "Every random state a run uses: torch CPU, the device generator, CUDA defaults, numpy, python."
@@ -165,6 +167,15 @@ def _set_rng_state(st: dict, gen: torch.Generator) -> None:
     if 'cuda' in st and torch.cuda.is_available() and len(st['cuda']) == torch.cuda.device_count():
         torch.cuda.set_rng_state_all(st['cuda'])
 
+# %% ../nbs/08_training.ipynb #c023s
+def _check_schedule(cfg, k: int, m: int, T: int, active: bool) -> None:
+    "One-line errors for a schedule that cannot run: lr <= 0, k < 1, m < 0, or (ActiveGAN) a warm-up that leaves no L_U iterations."
+    if not float(cfg.lr) > 0: raise ValueError(f"lr must be > 0, got {cfg.lr}; fix settings.ini `lr` (the paper searches 0.0002 and 0.001)")
+    if k < 1: raise ValueError(f"g_steps_per_d must be >= 1, got {k}; fix settings.ini")
+    if m < 0: raise ValueError(f"warmup must be >= 0, got {m}; fix settings.ini `warmup`")
+    if active and m >= T: raise ValueError(f"warmup={m} >= iterations={T}: L_U would never run; set warmup below iterations in settings.ini")
+
+
 # %% ../nbs/08_training.ipynb #c024
 class GANTrainer:
     "AC-GAN / ActiveGAN training state and one iteration of Algorithm 1 (`step`)."
@@ -175,24 +186,27 @@ class GANTrainer:
         self.fast = _resolve_fast(fast, self.device)
         self.B, self.nz, self.T = int(cfg.batch_size), int(cfg.nz), int(cfg.iterations)
         self.k_d, self.warmup, self.lam = int(cfg.g_steps_per_d), int(cfg.warmup), float(cfg.lam)
-        if self.k_d < 1: raise ValueError(f"g_steps_per_d must be >= 1, got {self.k_d}; fix settings.ini")
+        _check_schedule(cfg, self.k_d, self.warmup, self.T, reward_fn is not None and self.lam > 0)
         self.eps = float(cfg.epsilon)
         self.policy_fit, self.amp = float(_opt(cfg, 'policy_fit')), bool(_opt(cfg, 'amp'))
         self.policy_baseline = bool(_opt(cfg, 'policy_baseline'))
+        self.d_augment = str(_opt(cfg, 'd_augment'))
+        if self.d_augment not in ('none', 'translation'): raise ValueError(f"d_augment must be none or translation, got {self.d_augment!r}; fix settings.ini")
         self.X, self.Y = _labeled_tensors(x_l, y_l, n_classes, self.device)
         self.img_shape = tuple(self.X.shape[1:])
+        self.pad = self.img_shape[-1] // 8                             # translation: up to 1/8 of the side
         seed_everything(self.seed)                                     # Alg. 1 line 1: seeded initialisation
         G, D = (make_models or _acgan().make_acgan)(self.cfg, self.n_classes, self.img_shape, self.seed)  # Ψg, Ψd
         P = _policy().make_policy(self.cfg, self.img_shape)           # θ: GaussianMLPPolicy(img_shape, nz, policy_hidden)
         self.G, self.D, self.policy = G.to(self.device), D.to(self.device), P.to(self.device)
         if hasattr(self.G, 'check_labels'): self.G.check_labels = False  # labels are drawn in range; skip G's host-side check
-        if self.fast:
+        if self.fast or (self.amp and self.device.type == 'cpu'):   # channels-last: what oneDNN's bf16 kernels want
             self.G.to(memory_format=torch.channels_last); self.D.to(memory_format=torch.channels_last)
             self.X = self.X.contiguous(memory_format=torch.channels_last)
-            torch.backends.cudnn.benchmark = True
+            if self.fast: torch.backends.cudnn.benchmark = True
         cuda = self.device.type == 'cuda'
-        adam = lambda ps: torch.optim.Adam(ps, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2),
-                                           **(dict(fused=True, capturable=True) if cuda else {}))
+        fused = dict(fused=True, capturable=True) if cuda else dict(fused=True) if self.amp else {}   # CPU: fused with amp only,
+        adam = lambda ps: torch.optim.Adam(ps, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), **fused)    # so fp32 cells stay bit-equal
         self.opt_G, self.opt_D, self.opt_P = adam(self.G.parameters()), adam(self.D.parameters()), adam(self.policy.parameters())
         self._gp_params = [*self.G.parameters(), *self.policy.parameters()]
         self._d_params = list(self.D.parameters())
@@ -226,9 +240,13 @@ class GANTrainer:
         "Is D updated at the end of iteration `it` (0-based)? Once every `g_steps_per_d` generator updates."
         return (it + 1) % self.k_d == 0
 
+    def _aug(self, x, k: int):
+        "What D sees of x: x itself, or x shifted by the iteration's k-th translation."
+        return x if self.d_augment == 'none' else _acgan().translate(x, self.draws.shift[k], self.pad)
+
     def _autocast(self):
-        if self.amp and self.device.type == 'cuda':
-            return torch.autocast('cuda', dtype=torch.bfloat16, cache_enabled=not self.fast)
+        if self.amp and self.device.type in ('cuda', 'cpu'):   # CPU: oneDNN bf16 (avx512_bf16 / AMX where the CPU has them)
+            return torch.autocast(self.device.type, dtype=torch.bfloat16, cache_enabled=not self.fast)
         return contextlib.nullcontext()
 
 # %% ../nbs/08_training.ipynb #c026
@@ -239,6 +257,7 @@ def _draw(self: GANTrainer) -> None:
     d.y.random_(0, self.n_classes, generator=g)                   # labels of the fakes, uniform over K classes
     d.ridx.random_(0, len(self.X), generator=g)                   # the real batch (line 12), with replacement
     d.u.uniform_(generator=g)                                     # buffer positions for the policy fit
+    if self.d_augment != 'none': d.shift.random_(0, 2 * self.pad + 1, generator=g)   # drawn only when used: fp32 runs keep their stream
 GANTrainer._draw = _draw
 
 # %% ../nbs/08_training.ipynb #c028
@@ -249,7 +268,7 @@ def _g_step(self: GANTrainer, lu_on: bool) -> None:
     xf = x.float()
     self.buffer.add(xf, d.z)                                      # line 13 (moved up): x̂ joins the buffer
     with self._autocast():
-        lg, _ = ac.g_loss(self.Dm, x, d.y)                        # -(Eq. 5)
+        lg, _ = ac.g_loss(self.Dm, self._aug(x, 0), d.y)          # -(Eq. 5), on what D sees
     total, l_u = lg, self._nan
     r_mean = margin = small = self._nan
     if self.reward_fn is not None:
@@ -273,7 +292,7 @@ def _d_step(self: GANTrainer) -> None:
     d = self.draws
     xr, yr = self.X[d.ridx], self.Y[d.ridx]                      # a real batch from S_l
     with self._autocast():
-        ld, _ = _acgan().d_loss(self.Dm, xr, yr, self.x_fake, d.y)   # -(Eq. 4)
+        ld, _ = _acgan().d_loss(self.Dm, self._aug(xr, 1), yr, self._aug(self.x_fake, 2), d.y)   # -(Eq. 4)
     self.opt_D.zero_grad(set_to_none=True)
     ld.backward(inputs=self._d_params)                            # line 12
     self.opt_D.step()

@@ -13,13 +13,14 @@ from .core import load_config, RESULTS_DIR, read_result
 from .experiments import Cell, METHODS, CONTROLS, ABLATIONS, FAITH_ARMS, command_overrides
 
 # %% auto #0
-__all__ = ['VERDICTS', 'REFERENCES_FILE', 'FOREST_ROWS', 'mean_ci', 'load_results', 'load_comparisons', 'comparison_summary',
-           'plot_comparison', 'is_current', 'is_variant', 'table1_cells', 'paired_difference', 'table1_markdown',
-           'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness',
+__all__ = ['VERDICTS', 'REFERENCES_FILE', 'CPU_SCALES', 'FOREST_ROWS', 'mean_ci', 'load_results', 'load_comparisons',
+           'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells', 'paired_difference',
+           'table1_markdown', 'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness',
            'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences',
            'claim_verdicts', 'verdict_markdown', 'ablation_references', 'comparison_scale', 'verdict_overview',
            'cpu_datasets', 'claim_scales', 'reference_record', 'backfill_diagnostics', 'column_apparatus',
-           'gate_verdicts', 'gate_claims', 'gated_claim_scales', 'apparatus_markdown', 'plot_forest']
+           'gate_verdicts', 'gate_claims', 'gated_claim_scales', 'apparatus_markdown', 'plot_forest', 'load_fidelity',
+           'plot_fidelity']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -483,10 +484,16 @@ def verdict_overview(scales: dict) -> str:
         lines.append(f"| {claim} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
-def cpu_datasets(rows) -> tuple:
-    "The data sets (in Table 1's order) that have CPU-scale (`cpu` preset) generator cells among `rows`."
+def cpu_datasets(rows, preset: str = 'cpu') -> tuple:
+    "The data sets (in Table 1's order) that have generator cells of `preset` (a CPU scale) among `rows`."
     return tuple(ds for ds in ('cifar10', 'mnist', 'fashion_mnist')
-                 if any(r.get('preset') == 'cpu' and r['dataset'] == ds and r['method'] != 'baseline' for r in rows))
+                 if any(r.get('preset') == preset and r['dataset'] == ds and r['method'] in METHODS[1:] for r in rows))
+
+CPU_SCALES = {'cpu': 'CPU scale', 'faithful': 'CPU, faithful generators'}   # preset: the title of its verdict column
+
+def _seeds_title(rows, ds, preset) -> str:
+    ks = sorted({c['k'] for (m, _, _), c in table1_cells(rows, datasets=ds, preset=preset).items() if m == 'activegan' and c['k']})
+    return 'no seeds yet' if not ks else f"{ks[0]} seed{'s' if ks[0] > 1 else ''}" if len(ks) == 1 else f"{ks[0]}-{ks[-1]} seeds"
 
 def claim_scales(results_dir=None) -> dict:
     """{column title: claim_verdicts(...)} at paper scale and at CPU scale, from the files of `results_dir`, ready for
@@ -499,12 +506,13 @@ def claim_scales(results_dir=None) -> dict:
     cmps = [r for r in load_comparisons(d) if not r['policy_baseline']]
     at = lambda scale: [r for r in cmps if comparison_scale(r) == scale]
     sweep = ('cifar10', load_config('cifar10').n_values[-1])
-    cpu_ds = cpu_datasets(rows) or ('mnist',)
-    ks = sorted({c['k'] for (m, ds, n), c in table1_cells(rows, datasets=cpu_ds, preset='cpu').items() if m == 'activegan' and c['k']})
-    seeds = 'no seeds yet' if not ks else f"{ks[0]} seed{'s' if ks[0] > 1 else ''}" if len(ks) == 1 else f"{ks[0]}-{ks[-1]} seeds"
-    return {'paper scale': claim_verdicts(rows, abl, at('paper'), ablation=sweep),
-            f"CPU scale ({seeds})": claim_verdicts(rows, abl, at('cpu'), datasets=cpu_ds, preset='cpu', ablation=sweep,
-                                                   ablation_refs=ablation_references(*sweep, 'cpu', d))}
+    scales = {'paper scale': claim_verdicts(rows, abl, at('paper'), ablation=sweep)}
+    for preset, title in CPU_SCALES.items():
+        ds = cpu_datasets(rows, preset) or (('mnist',) if preset == 'cpu' else ())
+        if not ds: continue                                    # a CPU preset without generator cells has no column
+        scales[f"{title} ({_seeds_title(rows, ds, preset)})"] = claim_verdicts(
+            rows, abl, at(preset), datasets=ds, preset=preset, ablation=sweep, ablation_refs=ablation_references(*sweep, preset, d))
+    return scales
 
 # %% ../nbs/10_report.ipynb #g001
 VERDICTS = VERDICTS + ('untestable here',)
@@ -611,9 +619,10 @@ def gated_claim_scales(results_dir=None) -> dict:
     d = Path(results_dir or RESULTS_DIR); rows = load_results(d)
     cmps = [r for r in load_comparisons(d) if not r['policy_baseline']]
     sweep, out = ('cifar10', load_config('cifar10').n_values[-1]), {}
-    for (title, vs), (scale, preset) in zip(claim_scales(d).items(), (('paper', None), ('cpu', 'cpu'))):
-        c = [r for r in cmps if comparison_scale(r) == scale]
-        ds = ('mnist', 'fashion_mnist', 'cifar10') if preset is None else (cpu_datasets(rows) or ('mnist',))
+    for title, vs in claim_scales(d).items():
+        preset = next((p for p, t in CPU_SCALES.items() if title.startswith(t + ' (')), None)
+        c = [r for r in cmps if comparison_scale(r) == (preset or 'paper')]
+        ds = ('mnist', 'fashion_mnist', 'cifar10') if preset is None else (cpu_datasets(rows, preset) or ('mnist',))
         out[title] = gate_claims(vs, rows, ds, preset, sweep, (c[0]['dataset'], c[0]['n']) if c else None, d)
     return out
 
@@ -664,4 +673,26 @@ def plot_forest(rows, columns, preset=None, axes=None):
     for ax, (ds, n) in zip(axes, columns): _forest_panel(ax, rows, ds, n, preset)
     axes[0].set_yticks(range(len(FOREST_ROWS))); axes[0].set_yticklabels([_METHOD_NAMES[m] for m in FOREST_ROWS], fontsize=7)
     axes[0].invert_yaxis()
+    return axes
+
+# %% ../nbs/10_report.ipynb #g021
+def load_fidelity(results_dir=None) -> list[dict]:
+    "Every `activegan-run fidelity` result in `results_dir/fidelity/`, with its file name."
+    d = Path(results_dir or RESULTS_DIR)/'fidelity'
+    return [dict(read_result(p)['result'], file=p.name) for p in sorted(d.glob('*.json'))] if d.exists() else []
+
+def plot_fidelity(curves, axes=None):
+    "Reference agreement (%) and precision against iteration for each curve, with the gates as dashed lines."
+    import matplotlib.pyplot as plt
+    if axes is None: _, axes = plt.subplots(1, 2, figsize=(9, 2.8), dpi=80)
+    for c in curves:
+        it = [p['iteration'] for p in c['points']]; lab = f"{_DS_NAMES[c['dataset']]} n={c['n']:,} s{c['seed']}"
+        axes[0].plot(it, [p['reference_agreement'] for p in c['points']], marker='.', label=lab)
+        axes[1].plot(it, [p['precision'] for p in c['points']], marker='.', label=lab)
+        cfg = load_config(c['dataset'])
+        axes[0].axhline(cfg.gate_fidelity * c['real']['reference_test_acc'], ls='--', lw=0.8, c='k')
+        axes[1].axhline(cfg.gate_precision * c['real']['precision'], ls='--', lw=0.8, c='k')
+    axes[0].set_ylabel('reference agreement (%)'); axes[1].set_ylabel('precision (VGG space)')
+    for ax in axes: ax.set_xlabel('generator iteration'); ax.grid(alpha=0.3)
+    axes[1].legend(fontsize=7)
     return axes

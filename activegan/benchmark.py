@@ -19,8 +19,8 @@ from .classifier import fit_svm, TorchSVM, benchmark_proba
 from .training import benchmark_steps, make_reward_fn
 
 # %% auto #0
-__all__ = ['KINDS', 'bench_reward', 'bench_reward_precision', 'bench_features', 'bench_training', 'bench_svm', 'bench_scoring',
-           'run_benchmarks', 'main']
+__all__ = ['KINDS', 'bench_reward', 'bench_reward_precision', 'bench_features', 'bench_training', 'bench_training_bf16',
+           'bench_svm', 'bench_scoring', 'run_benchmarks', 'main']
 
 # %% ../nbs/12_performance.ipynb #c006
 def _svm_on(dataset: str, cfg, n: int, device, seed: int = 0):
@@ -95,6 +95,15 @@ def bench_training(dataset: str, cfg, batch: int = 100, iters: int = 50, device=
     r = benchmark_steps(cfg, cfg.arch, N_CLASSES[dataset], (C, H, W), batch, iters, dev, reward_fn=reward_fn)
     return dict(r, dataset=dataset, arch=cfg.arch, method='activegan' if active else 'acgan')
 
+# %% ../nbs/12_performance.ipynb #c010q
+def bench_training_bf16(dataset: str, cfg, batch: int = 64, iters: int = 20, device=None) -> dict:
+    "AC-GAN steps/s in fp32 and with `amp` (bf16; on a CPU also channels-last and fused Adam), same process: ratio = bf16 / fp32."
+    H, W, C = IMAGE_SHAPE[dataset]
+    sps = {a: benchmark_steps(cfg.updated(amp=a), cfg.arch, N_CLASSES[dataset], (C, H, W), batch, iters, device, fast=False)['eager_steps_per_s']
+           for a in (False, True)}
+    return dict(dataset=dataset, arch=cfg.arch, batch=batch, iters=iters, device=str(get_device(device)),
+                fp32_steps_per_s=sps[False], bf16_steps_per_s=sps[True], ratio=sps[True] / sps[False])
+
 # %% ../nbs/12_performance.ipynb #c010t
 def bench_svm(dataset: str, cfg, n: int, device=None, seed: int = 0, n_jobs: int = -1, check_rows: int = 500) -> dict:
     "Fit time of the Table 1 SVM on n labeled images' features: libsvm's own kernel vs precomputed Gram matrices (ratio = plain / ours)."
@@ -145,7 +154,7 @@ def bench_scoring(dataset: str, cfg, n: int, rows: int = 5000, device=None, seed
                 labels_differ=int((t['sklearn'][1].argmax(1) != t['torch'][1].argmax(1)).sum()))
 
 # %% ../nbs/12_performance.ipynb #c012
-KINDS = ('reward', 'reward_precision', 'features', 'training', 'svm', 'scoring')
+KINDS = ('reward', 'reward_precision', 'features', 'training', 'training_bf16', 'svm', 'scoring')
 
 def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None = None, out=None, command=None,
                    strict: bool = False, kinds=KINDS, svm_n=None, preset: str|None = None, score_rows: int|None = None) -> dict:
@@ -160,7 +169,7 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
     tiny = (dev.type == 'cpu') if tiny is None else tiny
     t0 = time.perf_counter()
     res = dict(device=device_name(dev), tiny=tiny, preset=None if tiny else preset, kinds=list(kinds),
-               reward=[], reward_precision=[], features=[], training=[], svm=[], scoring=[])
+               reward=[], reward_precision=[], features=[], training=[], training_bf16=[], svm=[], scoring=[])
     name = re.sub(r'[^A-Za-z0-9]+', '_', res['device']).strip('_').lower() + ('_tiny' if tiny else '') + \
            (f"_{preset}" if preset and not tiny else '') + ('' if set(kinds) == set(KINDS) else '_' + '_'.join(k for k in KINDS if k in kinds))
     path = Path(out or (cache_dir('results') if tiny else RESULTS_DIR)/'perf')/f"{name}.json" if out is not False else None
@@ -190,6 +199,8 @@ def run_benchmarks(datasets=('mnist', 'cifar10'), device=None, tiny: bool|None =
         for active in ((False, True) if 'training' in kinds else ()):
             attempt('training', lambda: bench_training(ds, cfg, batch=b, iters=it, device=dev, active=active, n_svm=n),
                     dataset=ds, method='activegan' if active else 'acgan')
+        if 'training_bf16' in kinds:
+            attempt('training_bf16', lambda: bench_training_bf16(ds, cfg, batch=b if tiny else 64, iters=it if tiny else 20, device=dev), dataset=ds)
         for m in ((svm_n or [n]) if 'svm' in kinds else ()):
             attempt('svm', lambda: bench_svm(ds, cfg, int(m), device=dev), dataset=ds, n=int(m))
         for m in ((svm_n or [n]) if 'scoring' in kinds else ()):

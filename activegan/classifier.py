@@ -349,6 +349,11 @@ class TorchSVM(torch.nn.Module):
 
     forward = predict_proba
 
+    def proba_with_grad(self, feats: torch.Tensor) -> torch.Tensor:
+        "`predict_proba` with the autograd graph kept: differentiable in the features (RBF kernel, sigmoid calibration)."
+        x = self._x(feats)
+        return sum(m(x) for m in self.members) / len(self.members)
+
     @torch.no_grad()
     def decision_function(self, feats) -> torch.Tensor:
         "The SVC's decision function (ovr) of the first member, as sklearn computes it."

@@ -46,7 +46,7 @@ SCHEMA = dict(
     g_steps_per_d=int, sample_every=int, checkpoint_every=int,
     epsilon=float, alpha=float, lam=float, reward_c=float, warmup=int, buffer_size=int,
     policy_hidden=_ints, entropy_reward=str, amp=_bool, log_every=int, explode_threshold=float, policy_fit=float, policy_baseline=_bool,
-    d_augment=str, reward_precision=str,
+    d_augment=str, reward_precision=str, lu_variant=str, lu_noise=float,
     graph_warmup=int,
     gen_ratio=float, filter_margins=_floats, epsilon_grid=_floats, alpha_grid=_floats,
     arch=str, n_values=_ints, paper_baseline=_floats, paper_acgan=_floats, paper_acgan_f=_floats,

@@ -100,7 +100,7 @@ _GAN_KEYS = ('arch', 'lr', 'beta1', 'beta2', 'batch_size', 'nz', 'iterations', '
              'epsilon', 'alpha', 'lam', 'reward_c', 'warmup', 'buffer_size', 'policy_hidden', 'entropy_reward',
              'filter_margins')
 _CONTROL_KEYS = ('gen_ratio', 'control_pool')
-_GAN_OPTIONAL = dict(amp=False, d_augment='none', reward_precision='fp32')   # in a GAN cell's key only where not these defaults
+_GAN_OPTIONAL = dict(amp=False, d_augment='none', reward_precision='fp32', lu_variant='paper', lu_noise=0.1)   # in a GAN cell's key only where not these defaults
 
 def settings_hash(cfg, keys) -> str:
     "8 hex digits of the settings `keys` (plus svm_precompute / svm_scaling / policy_baseline where not their defaults)."

@@ -307,6 +307,10 @@ class FeatureExtractor(torch.nn.Module):
             else: out.append(F.adaptive_avg_pool2d(m, k).flatten(1))
         return torch.cat(out, 1)
 
+    def with_grad(self, x: torch.Tensor) -> torch.Tensor:
+        "The features of `forward` with the autograd graph kept (the pathwise variant differentiates through VGG-16)."
+        return self._pooled(self.preprocess(x), self.precision)
+
     @torch.no_grad()
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.preprocess(x)

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['LOG_2PI', 'REDUCTIONS', 'GaussianMLPPolicy', 'uncertainty_loss', 'make_policy']
+__all__ = ['LOG_2PI', 'REDUCTIONS', 'LU_VARIANTS', 'GaussianMLPPolicy', 'uncertainty_loss', 'image_reinforce_loss', 'make_policy']
 
 # %% ../nbs/07_policy.ipynb #c006
 LOG_2PI = math.log(2 * math.pi)
@@ -79,6 +79,17 @@ def uncertainty_loss(logp: torch.Tensor, r: torch.Tensor, baseline: bool = False
     adv = r.detach().to(logp.dtype)
     if baseline: adv = adv - adv.mean()
     return -(adv * logp).mean()                                    # gradient: -(sample mean of Eq. 12)
+
+# %% ../nbs/07_policy.ipynb #c024w
+LU_VARIANTS = ('paper', 'pathwise', 'image_reinforce')   # settings.ini lu_variant: Eq. 10 as printed (default), and two of ours
+
+def image_reinforce_loss(x: torch.Tensor, x_noisy: torch.Tensor, r: torch.Tensor, s: float, baseline: bool = True) -> torch.Tensor:
+    "Image-space REINFORCE (ours): -mean(sg[r - b] * log N(x_noisy; x, s^2)), b = mean(r); differentiable in x = G(z, y)."
+    if not s > 0: raise ValueError(f"image_reinforce_loss: the noise scale s must be > 0, got {s}; set lu_noise in settings.ini")
+    logp = -0.5 * ((x_noisy.detach() - x) / s).pow(2).flatten(1).sum(1)          # log N(x~; x, s^2 I) + const
+    adv = r.detach().to(logp.dtype)
+    if baseline: adv = adv - adv.mean()
+    return -(adv * logp).mean()
 
 # %% ../nbs/07_policy.ipynb #c026
 def make_policy(cfg, img_shape) -> GaussianMLPPolicy:

@@ -46,6 +46,12 @@ class RewardFn:
         r = _uncertainty().reward(p, self.alpha, self.eps, self.C, self.entropy_mode, check=False)  # Eq. 9
         return r.float(), p
 
+    def differentiable(self, x: torch.Tensor) -> torch.Tensor:
+        "The smooth reward (uncertainty.smooth_reward) of x̂ with its gradient through the features and the SVM: the pathwise variant."
+        feats = getattr(self.fx, 'with_grad', self.fx)(x)              # VGG-16 with the autograd graph kept
+        p = getattr(self.tsvm, 'proba_with_grad', self.tsvm.predict_proba)(feats)
+        return _uncertainty().smooth_reward(p.float(), self.alpha, self.entropy_mode)
+
     def __repr__(self): return f"RewardFn(alpha={self.alpha}, eps={self.eps}, C={self.C}, entropy_mode={self.entropy_mode!r})"
 
 def make_reward_fn(fx, tsvm, cfg) -> RewardFn:
@@ -113,6 +119,8 @@ TRAIN_DEFAULTS = dict(
     policy_baseline=False,     # subtract the batch-mean reward in L_U (REINFORCE baseline; not in the paper's Eq. 10)
     graph_warmup=2,            # eager iterations of each step variant before its CUDA graph is captured
     d_augment='none',          # what D sees: the images as they are (none) or shifted (translation; ours, see 05_acgan)
+    lu_variant='paper',        # the λ term of G's loss: Eq. 10 as printed, or pathwise / image_reinforce (ours, see 07_policy)
+    lu_noise=0.1,              # s of image_reinforce: the std of the Gaussian policy around G's output, in [-1, 1] units
 )
 
 def _opt(cfg, key):
@@ -125,9 +133,9 @@ LOSSES = ('g_loss', 'policy_nll', 'l_u', 'd_loss')   # in the order they are com
 # settings that must not change when a run is resumed
 RESUME_KEYS = ('arch', 'nz', 'batch_size', 'lr', 'beta1', 'beta2', 'g_steps_per_d', 'warmup', 'buffer_size', 'lam',
                'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_hidden', 'amp', 'policy_fit',
-               'policy_baseline', 'd_augment')
+               'policy_baseline', 'd_augment', 'lu_variant', 'lu_noise')
 # the subset that only the reward term reads: free to differ while a run has not yet used L_U (AC-GAN runs, warm-ups)
-REWARD_KEYS = ('lam', 'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_baseline')
+REWARD_KEYS = ('lam', 'alpha', 'epsilon', 'reward_c', 'entropy_reward', 'policy_baseline', 'lu_variant', 'lu_noise')
 
 # %% ../nbs/08_training.ipynb #c022
 FAST_MODES = ('graph', 'compile', 'compile+graph')
@@ -191,6 +199,11 @@ class GANTrainer:
         self.policy_fit, self.amp = float(_opt(cfg, 'policy_fit')), bool(_opt(cfg, 'amp'))
         self.policy_baseline = bool(_opt(cfg, 'policy_baseline'))
         self.d_augment = str(_opt(cfg, 'd_augment'))
+        self.lu_variant, self.lu_noise = str(_opt(cfg, 'lu_variant')), float(_opt(cfg, 'lu_noise'))
+        if self.lu_variant not in _policy().LU_VARIANTS: raise ValueError(f"lu_variant must be one of {_policy().LU_VARIANTS}, got {self.lu_variant!r}; fix settings.ini")
+        if self.lu_variant != 'paper' and self.fast:                 # the variants run eager (host-side checks in their reward path)
+            if fast is not None: raise ValueError(f"lu_variant={self.lu_variant!r} runs eager; pass fast=False")
+            self.fast = False
         if self.d_augment not in ('none', 'translation'): raise ValueError(f"d_augment must be none or translation, got {self.d_augment!r}; fix settings.ini")
         self.X, self.Y = _labeled_tensors(x_l, y_l, n_classes, self.device)
         self.img_shape = tuple(self.X.shape[1:])
@@ -216,6 +229,7 @@ class GANTrainer:
             self.Dm = torch.compile(self.D, mode='max-autotune-no-cudagraphs')
         self.gen = torch.Generator(device=self.device).manual_seed(self.seed)
         self.draws = _Draws(self.B, self.nz, self.device)
+        if self.lu_variant == 'image_reinforce': self.draws.noise = torch.zeros(self.B, *self.img_shape, device=self.device)
         self.buffer = SampleBuffer(int(cfg.buffer_size), self.img_shape, self.nz, self.B, self.device)  # Alg. 1 line 2
         self.x_fake = torch.zeros(self.B, *self.img_shape, device=self.device)  # x̂ of the iteration, for the D step
         self.row = torch.full((len(STATS),), float('nan'), device=self.device)
@@ -258,6 +272,7 @@ def _draw(self: GANTrainer) -> None:
     d.ridx.random_(0, len(self.X), generator=g)                   # the real batch (line 12), with replacement
     d.u.uniform_(generator=g)                                     # buffer positions for the policy fit
     if self.d_augment != 'none': d.shift.random_(0, 2 * self.pad + 1, generator=g)   # drawn only when used: fp32 runs keep their stream
+    if self.lu_variant == 'image_reinforce': d.noise.normal_(generator=g)            # likewise: the image policy's noise
 GANTrainer._draw = _draw
 
 # %% ../nbs/08_training.ipynb #c028
@@ -275,10 +290,15 @@ def _g_step(self: GANTrainer, lu_on: bool) -> None:
         r, p = self.reward_fn(xf.detach())                        # line 8: reward, Eq. 9 (no gradient)
         u_m = _uncertainty().smallest_margin(p, check=False)      # Eq. 6, for the curves
         r_mean, margin, small = r.mean(), u_m.float().mean(), (u_m <= self.eps).float().mean()
-    if lu_on:
+    if lu_on and self.lu_variant == 'paper':
         logp = self.policy.log_prob(xf, d.z)                      # line 9: log P(x̂|θ), differentiable in Ψg and θ
         l_u = _policy().uncertainty_loss(logp, r, self.policy_baseline)   # line 10: surrogate of Eq. 10 (gradient = -Eq. 12)
-        total = total + self.lam * l_u                            # Eq. 11 (as a loss to minimise)
+    elif lu_on and self.lu_variant == 'pathwise':                 # ours: climb the smooth reward through VGG-16 and the SVM
+        l_u = -self.reward_fn.differentiable(xf).mean()
+    elif lu_on:                                                   # ours: REINFORCE with the image as the action
+        xt = (xf.detach() + self.lu_noise * d.noise).clamp(-1, 1)
+        l_u = _policy().image_reinforce_loss(xf, xt, self.reward_fn(xt)[0], self.lu_noise)
+    if lu_on: total = total + self.lam * l_u                      # Eq. 11 (as a loss to minimise)
     xb, zb = self.buffer.sample(d.u)
     nll = -self.policy.log_prob(xb, zb).mean()                    # θ fitted to recent samples (our interpretation)
     total = total + self.policy_fit * nll

@@ -12,7 +12,7 @@ import torch
 
 # %% auto #0
 __all__ = ['PROB_ATOL', 'ENTROPY_MODES', 'smallest_margin', 'label_entropy', 'margin_reward', 'entropy_reward', 'reward',
-           'reward_stats']
+           'reward_stats', 'smooth_margin', 'smooth_reward']
 
 # %% ../nbs/06_uncertainty.ipynb #c005
 PROB_ATOL = 1e-4  # tolerance on |sum(p_row) - 1| (float32 probabilities)
@@ -111,3 +111,17 @@ def reward_stats(p: torch.Tensor, eps: float, alpha: float = 0.5, C: float = 0.0
     vals = torch.stack([t.float().mean() for t in (r, r_m, r_le, u_m, u_le, (u_m <= eps))])
     if as_float: return dict(zip(keys, vals.tolist()))                # one host sync
     return dict(zip(keys, vals.unbind()))
+
+# %% ../nbs/06_uncertainty.ipynb #c025t
+def smooth_margin(p: torch.Tensor, tau: float = 0.02) -> torch.Tensor:
+    "A smooth stand-in for u_m (Eq. 6; ours): soft top-1 minus soft top-2 of each row of `p` at temperature `tau`."
+    L = torch.logsumexp(p / tau, 1, keepdim=True)                               # soft max, in units of tau
+    K = p.shape[1]; off = ~torch.eye(K, dtype=torch.bool, device=p.device)
+    L_rest = torch.logsumexp((p / tau)[:, None, :].expand(-1, K, -1).masked_fill(~off, -math.inf), 2)   # LSE over j != i
+    second = torch.logsumexp(p / tau + L_rest - L, 1)                           # log sum_i e^{p_i/tau} (1 - softmax_i)
+    return tau * (L[:, 0] - second)
+
+def smooth_reward(p: torch.Tensor, alpha: float, entropy_mode: str = 'paper', tau: float = 0.02) -> torch.Tensor:
+    "Eq. 9 with the smooth margin and no truncation (ours, the pathwise variant): alpha e^{-smooth u_m} + (1 - alpha) r_le."
+    alpha = _unit('alpha', alpha, 'smooth_reward')
+    return alpha * torch.exp(-smooth_margin(p, tau)) + (1 - alpha) * entropy_reward(label_entropy(p, check=False), entropy_mode, p.shape[1], check=False)

@@ -13,14 +13,14 @@ from .core import load_config, RESULTS_DIR, read_result
 from .experiments import Cell, METHODS, CONTROLS, ABLATIONS, FAITH_ARMS, command_overrides
 
 # %% auto #0
-__all__ = ['VERDICTS', 'REFERENCES_FILE', 'CPU_SCALES', 'FOREST_ROWS', 'mean_ci', 'load_results', 'load_comparisons',
+__all__ = ['VERDICTS', 'REFERENCES_FILE', 'CPU_SCALES', 'FOREST_ROWS', 'LU_ARMS', 'mean_ci', 'load_results', 'load_comparisons',
            'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells', 'paired_difference',
            'table1_markdown', 'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness',
            'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences',
            'claim_verdicts', 'verdict_markdown', 'ablation_references', 'comparison_scale', 'verdict_overview',
            'cpu_datasets', 'claim_scales', 'reference_record', 'backfill_diagnostics', 'column_apparatus',
            'gate_verdicts', 'gate_claims', 'gated_claim_scales', 'apparatus_markdown', 'plot_forest', 'load_fidelity',
-           'plot_fidelity']
+           'plot_fidelity', 'mechanism_markdown']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -696,3 +696,23 @@ def plot_fidelity(curves, axes=None):
     for ax in axes: ax.set_xlabel('generator iteration'); ax.grid(alpha=0.3)
     axes[1].legend(fontsize=7)
     return axes
+
+# %% ../nbs/10_report.ipynb #g024
+LU_ARMS = {'AC-GAN': ('acgan', {}), "ActiveGAN (paper's L_U)": ('activegan', {}),
+           'pathwise (ours)': ('activegan', {'lu_variant': 'pathwise'}), 'image-space REINFORCE (ours)': ('activegan', {'lu_variant': 'image_reinforce'}),
+           'Control: oracle (ceiling)': ('control_oracle', {})}
+
+def mechanism_markdown(rows, dataset: str, n: int, preset='faithful') -> str:
+    "AC-GAN, the paper's L_U and our variants in one column: S_g's uncertainty and fidelity, F1 paired with the baseline and AC-GAN."
+    by = lambda m, ov: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov)}
+    base, acg = by('baseline', {}), by('acgan', {})
+    pair = lambda a, b: _fmt_d(dict(zip(('mean', 'ci'), mean_ci([a[s]['f1'] - b[s]['f1'] for s in sorted(set(a) & set(b))])), k=len(set(a) & set(b)))) if set(a) & set(b) else '—'
+    avg = lambda sel, f: f"{np.mean([f(r) for r in sel.values()]):.3g}" if sel and all(f(r) is not None for r in sel.values()) else '—'
+    L = ['| arm | seeds | share of S_g with margin ≤ ε | mean margin | reference agreement (%) | precision | F1 − baseline | F1 − AC-GAN |', '|---' * 8 + '|']
+    for name, (m, ov) in LU_ARMS.items():
+        sel = by(m, ov)
+        if not sel: L.append(f"| {name} | not run | | | | | | |"); continue
+        d = lambda r, k: r.get('diagnostics', {}).get(k)
+        L.append(f"| {name} | {len(sel)} | {avg(sel, lambda r: r.get('gen_share_below_eps'))} | {avg(sel, lambda r: r.get('gen_margin_mean'))} | "
+                 f"{avg(sel, lambda r: d(r, 'reference_agreement'))} | {avg(sel, lambda r: d(r, 'precision'))} | {pair(sel, base)} | {pair(sel, acg) if m != 'acgan' else '—'} |")
+    return '\n'.join(L)

@@ -53,8 +53,9 @@ def bench_reward_precision(dataset: str, cfg, n: int, batch: int = 64, device=No
     out = dict(dataset=dataset, n_train=n, batch=batch, feature_spec=cfg.feature_spec, feature_size=cfg.feature_size, device=str(dev))
     for name, x in (('real', to_gan_tensor(load_dataset(dataset, 'test').x[:batch]).to(dev)), ('generated', x_gen)):
         (r32, p32), (r16, p16) = rf['fp32'](x), rf['bf16'](x)
-        out[name] = dict(argmax_agreement=float((p32.argmax(1) == p16.argmax(1)).float().mean()),
-                         max_margin_diff=float((smallest_margin(p32) - smallest_margin(p16)).abs().max()), max_reward_diff=float((r32 - r16).abs().max()))
+        dm, dr = (smallest_margin(p32) - smallest_margin(p16)).abs(), (r32 - r16).abs()
+        out[name] = dict(argmax_agreement=float((p32.argmax(1) == p16.argmax(1)).float().mean()), max_margin_diff=float(dm.max()),
+                         mean_margin_diff=float(dm.mean()), max_reward_diff=float(dr.max()), mean_reward_diff=float(dr.mean()))
     t = {}
     for p in ('fp32', 'bf16'):
         rf[p](x_gen); _sync(dev); t0 = time.perf_counter()

@@ -152,7 +152,7 @@ def _fmt(c, k_usual: int | None = None) -> str:
     "A Table 1 entry; a cell whose number of seeds differs from the table's usual `k_usual` says its own."
     if c['k'] == 0: return f"not run ({c['paper']})" if c['paper'] is not None else 'not run'
     ci = '' if np.isnan(c['ci']) else f" ± {c['ci']:.1f}"
-    return f"**{c['mean']:.1f}**{ci} ({c['paper']})" + _k_mark(c['k'], k_usual)
+    return f"**{c['mean']:.1f}**{ci}" + (f" ({c['paper']})" if c['paper'] is not None else '') + _k_mark(c['k'], k_usual)   # controls: no paper value
 
 def _k_mark(k: int, k_usual: int | None) -> str:
     "`<sub>k=…</sub>` for an entry run with a number of seeds other than the table's usual one (nothing for an entry not run)."

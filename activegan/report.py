@@ -13,14 +13,15 @@ from .core import load_config, RESULTS_DIR, read_result
 from .experiments import Cell, METHODS, CONTROLS, ABLATIONS, FAITH_ARMS, command_overrides
 
 # %% auto #0
-__all__ = ['VERDICTS', 'REFERENCES_FILE', 'CPU_SCALES', 'FOREST_ROWS', 'LU_ARMS', 'mean_ci', 'load_results', 'load_comparisons',
-           'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells', 'paired_difference',
-           'table1_markdown', 'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne', 'load_faithfulness',
-           'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict', 'ablation_differences',
-           'claim_verdicts', 'verdict_markdown', 'ablation_references', 'comparison_scale', 'verdict_overview',
-           'cpu_datasets', 'claim_scales', 'reference_record', 'backfill_diagnostics', 'column_apparatus',
-           'gate_verdicts', 'gate_claims', 'gated_claim_scales', 'apparatus_markdown', 'plot_forest', 'load_fidelity',
-           'plot_fidelity', 'mechanism_markdown']
+__all__ = ['VERDICTS', 'REFERENCES_FILE', 'CPU_SCALES', 'MECHANISM_COLUMN', 'FOREST_ROWS', 'LU_ARMS', 'mean_ci', 'load_results',
+           'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells',
+           'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne',
+           'load_faithfulness', 'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict',
+           'ablation_differences', 'cells_mechanism', 'claim_verdicts', 'verdict_markdown', 'ablation_references',
+           'comparison_scale', 'verdict_overview', 'cpu_datasets', 'claim_scales', 'reference_record',
+           'backfill_diagnostics', 'column_apparatus', 'gate_verdicts', 'gate_claims', 'gated_claim_scales',
+           'apparatus_markdown', 'plot_forest', 'load_fidelity', 'fidelity_label', 'plot_fidelity', 'lu_arms',
+           'mechanism_markdown', 'mechanism_verdicts', 'mechanism_markdown_verdicts', 'plot_mechanism']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -390,12 +391,26 @@ def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int
                 unit='value', parts=list(zip(labels, parts)))
 
 # %% ../nbs/10_report.ipynb #c035p5
+def cells_mechanism(rows, dataset: str, n: int, preset=None) -> dict:
+    """The mechanism judged on Table 1 cells instead of a comparison run: ActiveGAN − AC-GAN (the same warm-up), paired by seed,
+    in the share of S_g with margin ≤ ε and its mean margin; dict(verdict, evidence) by `comparison_summary`'s rule."""
+    sel = lambda m: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset)
+                     and is_current(r) and r.get('gen_share_below_eps') is not None}
+    a, b = sel('acgan'), sel('activegan'); s = sorted(set(a) & set(b))
+    if not s: return dict(verdict='not run', evidence=f"no ActiveGAN and AC-GAN cells of {_DS_NAMES[dataset]} n={n:,} with the S_g statistics")
+    (sm, sc), (mm, mc) = (mean_ci([b[x][k] - a[x][k] for x in s]) for k in ('gen_share_below_eps', 'gen_margin_mean'))
+    v = ('inconclusive' if len(s) < 2 else 'reproduced' if sm - sc > 0 and mm + mc < 0 else
+         'not reproduced' if sm + sc < 0 and mm - mc > 0 else 'inconclusive')
+    return dict(verdict=v, evidence=f"ActiveGAN − AC-GAN in the Table 1 cells ({_DS_NAMES[dataset]} n={n:,}, {len(s)} seeds): share with margin ≤ ε "
+                                    f"{sm:+.3f} ± {sc:.3f}, mean margin {mm:+.3f} ± {mc:.3f}")
+
 def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashion_mnist', 'cifar10'), preset=None,
-                   ablation: tuple = ('cifar10', None), ablation_refs: dict | None = None) -> list[dict]:
+                   ablation: tuple = ('cifar10', None), ablation_refs: dict | None = None, mechanism_cells: tuple | None = None) -> list[dict]:
     """Each claim of the paper, judged on our result files: dict(claim, verdict, evidence), verdict one of `VERDICTS`.
     Differences are paired by seed (same S_l, same test set); a claim over several columns needs every column.
     `ablation`: the (data set, n) of the ε and α sweeps (the paper's: CIFAR-10 at its largest n);
-    `ablation_refs`: {param: rows} to take that sweep's reference cells from (see `ablation_differences`)."""
+    `ablation_refs`: {param: rows} to take that sweep's reference cells from (see `ablation_differences`);
+    `mechanism_cells`: the (data set, n) whose Table 1 cells judge the mechanism where no `comparisons` are given (`cells_mechanism`)."""
     (ads, an) = ablation
     out = [_sign_claim(rows, 'ActiveGAN beats the baseline SVM in every column of Table 1', 'activegan', 'baseline', datasets, preset),
            _sign_claim(rows, 'AC-GAN falls below the baseline in every column', 'baseline', 'acgan', datasets, preset),
@@ -403,7 +418,8 @@ def claim_verdicts(rows, abl_rows=(), comparisons=(), datasets=('mnist', 'fashio
            _sign_claim(rows, 'ActiveGAN beats AC-GAN+F in every column', 'activegan', 'acgan_f', datasets, preset),
            *[_best_claim(abl_rows, prm, v, ads, preset, an, (ablation_refs or {}).get(prm)) for prm, v in (('epsilon', 0.2), ('alpha', 0.5))]]
     claim = "the reward makes ActiveGAN's samples more uncertain to the SVM than AC-GAN's (the mechanism, Eq. 10-12)"
-    if not comparisons: out.append(dict(claim=claim, verdict='not run', evidence='`activegan-run compare` has not run'))
+    if not comparisons and mechanism_cells: out.append(dict(claim=claim, **cells_mechanism(rows, *mechanism_cells, preset)))
+    elif not comparisons: out.append(dict(claim=claim, verdict='not run', evidence='`activegan-run compare` has not run'))
     else:
         s = comparison_summary(list(comparisons)); sh, mg = s['share_below_eps'], s['margin']
         # "more uncertain" needs both statistics to move the right way; a clear move the wrong way is a refutation
@@ -490,6 +506,7 @@ def cpu_datasets(rows, preset: str = 'cpu') -> tuple:
                  if any(r.get('preset') == preset and r['dataset'] == ds and r['method'] in METHODS[1:] for r in rows))
 
 CPU_SCALES = {'cpu': 'CPU scale', 'faithful': 'CPU, faithful generators'}   # preset: the title of its verdict column
+MECHANISM_COLUMN = ('mnist', 500)   # the column whose cells judge the mechanism at a CPU scale without a comparison run
 
 def _seeds_title(rows, ds, preset) -> str:
     ks = sorted({c['k'] for (m, _, _), c in table1_cells(rows, datasets=ds, preset=preset).items() if m == 'activegan' and c['k']})
@@ -511,7 +528,8 @@ def claim_scales(results_dir=None) -> dict:
         ds = cpu_datasets(rows, preset) or (('mnist',) if preset == 'cpu' else ())
         if not ds: continue                                    # a CPU preset without generator cells has no column
         scales[f"{title} ({_seeds_title(rows, ds, preset)})"] = claim_verdicts(
-            rows, abl, at(preset), datasets=ds, preset=preset, ablation=sweep, ablation_refs=ablation_references(*sweep, preset, d))
+            rows, abl, at(preset), datasets=ds, preset=preset, ablation=sweep, ablation_refs=ablation_references(*sweep, preset, d),
+            mechanism_cells=MECHANISM_COLUMN)
     return scales
 
 # %% ../nbs/10_report.ipynb #g001
@@ -623,7 +641,7 @@ def gated_claim_scales(results_dir=None) -> dict:
         preset = next((p for p, t in CPU_SCALES.items() if title.startswith(t + ' (')), None)
         c = [r for r in cmps if comparison_scale(r) == (preset or 'paper')]
         ds = ('mnist', 'fashion_mnist', 'cifar10') if preset is None else (cpu_datasets(rows, preset) or ('mnist',))
-        out[title] = gate_claims(vs, rows, ds, preset, sweep, (c[0]['dataset'], c[0]['n']) if c else None, d)
+        out[title] = gate_claims(vs, rows, ds, preset, sweep, (c[0]['dataset'], c[0]['n']) if c else MECHANISM_COLUMN if preset else None, d)
     return out
 
 # %% ../nbs/10_report.ipynb #g015
@@ -677,16 +695,23 @@ def plot_forest(rows, columns, preset=None, axes=None):
 
 # %% ../nbs/10_report.ipynb #g021
 def load_fidelity(results_dir=None) -> list[dict]:
-    "Every `activegan-run fidelity` result in `results_dir/fidelity/`, with its file name."
+    "Every `activegan-run fidelity` result in `results_dir/fidelity/`, with its file name and the `--set` overrides it ran with."
     d = Path(results_dir or RESULTS_DIR)/'fidelity'
-    return [dict(read_result(p)['result'], file=p.name) for p in sorted(d.glob('*.json'))] if d.exists() else []
+    out = [(read_result(p), p.name) for p in sorted(d.glob('*.json'))] if d.exists() else []
+    return [dict(r['result'], file=name, overrides=command_overrides(r['manifest'].get('command'))) for r, name in out]
+
+def fidelity_label(c: dict, length: bool = False) -> str:
+    "A curve's name: column, seed and the schedule settings it overrides ('MNIST n=500 s0 lr=0.001'); `length`: iterations too."
+    ov = ' '.join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in sorted((c.get('overrides') or {}).items())
+                  if length or k != 'iterations')
+    return f"{_DS_NAMES[c['dataset']]} n={c['n']:,} s{c['seed']}" + (f" {ov}" if ov else '')
 
 def plot_fidelity(curves, axes=None):
     "Reference agreement (%) and precision against iteration for each curve, with the gates as dashed lines."
     import matplotlib.pyplot as plt
     if axes is None: _, axes = plt.subplots(1, 2, figsize=(9, 2.8), dpi=80)
     for c in curves:
-        it = [p['iteration'] for p in c['points']]; lab = f"{_DS_NAMES[c['dataset']]} n={c['n']:,} s{c['seed']}"
+        it = [p['iteration'] for p in c['points']]; lab = fidelity_label(c)
         axes[0].plot(it, [p['reference_agreement'] for p in c['points']], marker='.', label=lab)
         axes[1].plot(it, [p['precision'] for p in c['points']], marker='.', label=lab)
         cfg = load_config(c['dataset'])
@@ -700,7 +725,14 @@ def plot_fidelity(curves, axes=None):
 # %% ../nbs/10_report.ipynb #g024
 LU_ARMS = {'AC-GAN': ('acgan', {}), "ActiveGAN (paper's L_U)": ('activegan', {}),
            'pathwise (ours)': ('activegan', {'lu_variant': 'pathwise'}), 'image-space REINFORCE (ours)': ('activegan', {'lu_variant': 'image_reinforce'}),
+           'pathwise, λ = 1 (ours)': ('activegan', {'lu_variant': 'pathwise', 'lam': 1.0}),
+           'image-space REINFORCE, λ = 1 (ours)': ('activegan', {'lu_variant': 'image_reinforce', 'lam': 1.0}),
            'Control: oracle (ceiling)': ('control_oracle', {})}
+
+def lu_arms(rows, dataset: str, n: int, preset='faithful') -> dict:
+    "`LU_ARMS` for one column, less the arms of another λ (a sweep of ours) that have no cells there."
+    has = lambda m, ov: any((r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov) for r in rows)
+    return {k: (m, ov) for k, (m, ov) in LU_ARMS.items() if 'lam' not in ov or has(m, ov)}
 
 def mechanism_markdown(rows, dataset: str, n: int, preset='faithful') -> str:
     "AC-GAN, the paper's L_U and our variants in one column: S_g's uncertainty and fidelity, F1 paired with the baseline and AC-GAN."
@@ -709,10 +741,67 @@ def mechanism_markdown(rows, dataset: str, n: int, preset='faithful') -> str:
     pair = lambda a, b: _fmt_d(dict(zip(('mean', 'ci'), mean_ci([a[s]['f1'] - b[s]['f1'] for s in sorted(set(a) & set(b))])), k=len(set(a) & set(b)))) if set(a) & set(b) else '—'
     avg = lambda sel, f: f"{np.mean([f(r) for r in sel.values()]):.3g}" if sel and all(f(r) is not None for r in sel.values()) else '—'
     L = ['| arm | seeds | share of S_g with margin ≤ ε | mean margin | reference agreement (%) | precision | F1 − baseline | F1 − AC-GAN |', '|---' * 8 + '|']
-    for name, (m, ov) in LU_ARMS.items():
+    for name, (m, ov) in lu_arms(rows, dataset, n, preset).items():
         sel = by(m, ov)
         if not sel: L.append(f"| {name} | not run | | | | | | |"); continue
         d = lambda r, k: r.get('diagnostics', {}).get(k)
         L.append(f"| {name} | {len(sel)} | {avg(sel, lambda r: r.get('gen_share_below_eps'))} | {avg(sel, lambda r: r.get('gen_margin_mean'))} | "
                  f"{avg(sel, lambda r: d(r, 'reference_agreement'))} | {avg(sel, lambda r: d(r, 'precision'))} | {pair(sel, base)} | {pair(sel, acg) if m != 'acgan' else '—'} |")
     return '\n'.join(L)
+
+# %% ../nbs/10_report.ipynb #g027
+_ANSWER = {'reproduced': 'yes', 'not reproduced': 'no'}
+
+def _paired(a: dict, b: dict, f) -> dict:
+    "mean, ci, k of f(a[s]) − f(b[s]) over the seeds both have (f may return None: that seed is left out)."
+    s = [x for x in sorted(set(a) & set(b)) if f(a[x]) is not None and f(b[x]) is not None]
+    if not s: return dict(mean=None, ci=None, k=0)
+    mu, ci = mean_ci([f(a[x]) - f(b[x]) for x in s]); return dict(mean=mu, ci=ci, k=len(s))
+
+# %% ../nbs/10_report.ipynb #g028
+def mechanism_verdicts(rows, dataset: str, n: int, preset='faithful', apparatus: dict | None = None, arms=None) -> list[dict]:
+    """Per λ-term arm of `LU_ARMS` (or `arms`): dict(arm, steers, gains, share, f1, ceiling, k), each answer gated on `apparatus`
+    (`column_apparatus` of the column; computed when None). `share`/`f1`: paired differences from AC-GAN; `ceiling`: the arm's
+    mean F1 gain over the baseline as a share of the oracle control's (None without both)."""
+    by = lambda m, ov: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov)}
+    app = apparatus if apparatus is not None else column_apparatus(rows, dataset, n, preset)
+    acg, base, orc = by('acgan', {}), by('baseline', {}), by('control_oracle', {})
+    gain = lambda sel: _paired(sel, base, lambda r: r['f1'])
+    g_or = gain(orc)['mean']; out = []
+    for name, (m, ov) in (arms or lu_arms(rows, dataset, n, preset)).items():
+        if m != 'activegan': continue
+        sel = by(m, ov); sh = _paired(sel, acg, lambda r: r.get('gen_share_below_eps')); f1 = _paired(sel, acg, lambda r: r['f1'])
+        word = (lambda v: v) if not ov else (lambda v: _ANSWER.get(v, v))          # the paper's arm is judged as its claim
+        judge = lambda d: 'not run' if not d['k'] else 'untestable here' if not app['testable'] else word(effect_verdict(d))
+        g = gain(sel)['mean']
+        out.append(dict(arm=name, steers=judge(sh), gains=judge(f1), share=sh, f1=f1, k=len(sel),
+                        ceiling=None if g is None or not g_or or g_or <= 0 else g / g_or))
+    return out
+
+# %% ../nbs/10_report.ipynb #g031
+def mechanism_markdown_verdicts(verdicts: list[dict]) -> str:
+    "The arm-by-arm answers of `mechanism_verdicts` as a markdown table."
+    f = lambda d, p=1: 'not run' if not d['k'] else f"{d['mean']:+.{p}f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.{p}f}")
+    L = ['| arm | seeds | steers? (share ≤ ε − AC-GAN) | gains? (F1 − AC-GAN) | share of the oracle\'s gain |', '|---|---|---|---|---|']
+    for v in verdicts:
+        c = '—' if v['ceiling'] is None else f"{100 * v['ceiling']:.0f}%"
+        L.append(f"| {v['arm']} | {v['k'] or 'not run'} | {_MARK.get(v['steers'], v['steers'])} ({f(v['share'], 3)}) | "
+                 f"{_MARK.get(v['gains'], v['gains'])} ({f(v['f1'])}) | {c} |")
+    return '\n'.join(L)
+
+def plot_mechanism(rows, dataset: str, n: int, preset='faithful', arms=None, axes=None):
+    "Per arm: the share of S_g with margin ≤ ε and the F1 − baseline, mean ± 95% CI over seeds (AC-GAN and oracle as lines)."
+    import matplotlib.pyplot as plt
+    if axes is None: _, axes = plt.subplots(1, 2, figsize=(9, 2.6), dpi=80, sharey=True)
+    by = lambda m, ov: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov)}
+    arms = arms or lu_arms(rows, dataset, n, preset); base = by('baseline', {}); names = list(arms); y = np.arange(len(names))[::-1]
+    for yi, name in zip(y, names):
+        m, ov = arms[name]; sel = by(m, ov); c = 'grey' if m.startswith('control') else 'C0' if not ov else 'C1'
+        sh = [r['gen_share_below_eps'] for r in sel.values() if r.get('gen_share_below_eps') is not None]
+        if len(sh): mu, ci = mean_ci(sh); axes[0].errorbar(mu, yi, xerr=0 if np.isnan(ci) else ci, fmt='o', c=c, capsize=3)
+        d = _paired(sel, base, lambda r: r['f1'])
+        if d['k'] and m != 'baseline': axes[1].errorbar(d['mean'], yi, xerr=0 if np.isnan(d['ci']) else d['ci'], fmt='o', c=c, capsize=3)
+    axes[0].set_yticks(y, names, fontsize=8); axes[0].set_xlabel('share of S_g with margin ≤ ε'); axes[1].set_xlabel('F1 − baseline (points)')
+    axes[1].axvline(0, c='k', lw=0.8)
+    for ax in axes: ax.grid(alpha=0.3)
+    return axes

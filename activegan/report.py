@@ -17,11 +17,12 @@ __all__ = ['VERDICTS', 'REFERENCES_FILE', 'CPU_SCALES', 'MECHANISM_COLUMN', 'FOR
            'load_comparisons', 'comparison_summary', 'plot_comparison', 'is_current', 'is_variant', 'table1_cells',
            'paired_difference', 'table1_markdown', 'ablation_rows', 'ablation_markdown', 'grid_coverage', 'plot_tsne',
            'load_faithfulness', 'faithfulness_table', 'plot_faithfulness', 'per_class_gain', 'effect_verdict',
-           'ablation_differences', 'cells_mechanism', 'claim_verdicts', 'verdict_markdown', 'ablation_references',
-           'comparison_scale', 'verdict_overview', 'cpu_datasets', 'claim_scales', 'reference_record',
-           'backfill_diagnostics', 'column_apparatus', 'gate_verdicts', 'gate_claims', 'gated_claim_scales',
-           'apparatus_markdown', 'plot_forest', 'load_fidelity', 'fidelity_label', 'plot_fidelity', 'lu_arms',
-           'mechanism_markdown', 'mechanism_verdicts', 'mechanism_markdown_verdicts', 'plot_mechanism']
+           'ablation_differences', 'steer_verdict', 'cells_mechanism', 'claim_verdicts', 'verdict_markdown',
+           'ablation_references', 'comparison_scale', 'verdict_overview', 'cpu_datasets', 'claim_scales',
+           'reference_record', 'backfill_diagnostics', 'column_apparatus', 'gate_verdicts', 'gate_claims',
+           'gated_claim_scales', 'apparatus_markdown', 'plot_forest', 'load_fidelity', 'fidelity_label',
+           'plot_fidelity', 'lu_arms', 'mechanism_markdown', 'mechanism_verdicts', 'mechanism_markdown_verdicts',
+           'plot_mechanism']
 
 # %% ../nbs/10_report.ipynb #c026
 def mean_ci(values, level: float = 0.95) -> tuple[float, float]:
@@ -176,7 +177,7 @@ def table1_markdown(rows, methods=METHODS, datasets=('cifar10', 'mnist', 'fashio
         paper = lambda ds, n: (lambda c: f" ({c.paper_activegan[c.n_values.index(n)] - c.paper_baseline[c.n_values.index(n)]:+.1f})")(load_config(ds))
         lines.append("| ActiveGAN − Baseline (paired by seed) | " + ' | '.join(
             _fmt_d(d) + paper(ds, n) + _k_mark(d['k'], k_usual) for ds, n in cols for d in [pd_(ds, n)]) + ' |')
-    seeds = f"{k_usual} seeds" + (" (other numbers of seeds marked k)" if len(set(ks)) > 1 else '') if ks else 'no seeds'
+    seeds = f"{k_usual} seed{'s' if k_usual != 1 else ''}" + (" (other numbers of seeds marked k)" if len(set(ks)) > 1 else '') if ks else 'no seeds'
     note = (f"\n\nOurs: mean ± 95% CI (Student t) over {seeds}; the paper's number in parentheses."
             + (" \\* CIFAR-10 here is the lossy JPEG q75 stand-in, not the original data set." if 'cifar10' in datasets else ''))
     return '\n'.join(lines) + note
@@ -391,6 +392,14 @@ def _best_claim(abl_rows, param: str, value: float, dataset: str, preset, n: int
                 unit='value', parts=list(zip(labels, parts)))
 
 # %% ../nbs/10_report.ipynb #c035p5
+def steer_verdict(share: dict, margin: dict) -> str:
+    """'reproduced' (more uncertain) when the paired share with margin ≤ ε rises *and* the mean margin falls, both CIs clear of 0;
+    'not reproduced' when both move the other way; else 'inconclusive' (the rule of `comparison_summary`)."""
+    if not share.get('k'): return 'not run'
+    if share['k'] < 2 or np.isnan(share['ci']) or np.isnan(margin['ci']): return 'inconclusive'
+    lo, hi = lambda d: d['mean'] - d['ci'], lambda d: d['mean'] + d['ci']
+    return 'reproduced' if lo(share) > 0 and hi(margin) < 0 else 'not reproduced' if hi(share) < 0 and lo(margin) > 0 else 'inconclusive'
+
 def cells_mechanism(rows, dataset: str, n: int, preset=None) -> dict:
     """The mechanism judged on Table 1 cells instead of a comparison run: ActiveGAN − AC-GAN (the same warm-up), paired by seed,
     in the share of S_g with margin ≤ ε and its mean margin; dict(verdict, evidence) by `comparison_summary`'s rule."""
@@ -399,8 +408,7 @@ def cells_mechanism(rows, dataset: str, n: int, preset=None) -> dict:
     a, b = sel('acgan'), sel('activegan'); s = sorted(set(a) & set(b))
     if not s: return dict(verdict='not run', evidence=f"no ActiveGAN and AC-GAN cells of {_DS_NAMES[dataset]} n={n:,} with the S_g statistics")
     (sm, sc), (mm, mc) = (mean_ci([b[x][k] - a[x][k] for x in s]) for k in ('gen_share_below_eps', 'gen_margin_mean'))
-    v = ('inconclusive' if len(s) < 2 else 'reproduced' if sm - sc > 0 and mm + mc < 0 else
-         'not reproduced' if sm + sc < 0 and mm - mc > 0 else 'inconclusive')
+    v = steer_verdict(dict(mean=sm, ci=sc, k=len(s)), dict(mean=mm, ci=mc, k=len(s)))
     return dict(verdict=v, evidence=f"ActiveGAN − AC-GAN in the Table 1 cells ({_DS_NAMES[dataset]} n={n:,}, {len(s)} seeds): share with margin ≤ ε "
                                     f"{sm:+.3f} ± {sc:.3f}, mean margin {mm:+.3f} ± {mc:.3f}")
 
@@ -760,7 +768,7 @@ def _paired(a: dict, b: dict, f) -> dict:
 
 # %% ../nbs/10_report.ipynb #g028
 def mechanism_verdicts(rows, dataset: str, n: int, preset='faithful', apparatus: dict | None = None, arms=None) -> list[dict]:
-    """Per λ-term arm of `LU_ARMS` (or `arms`): dict(arm, steers, gains, share, f1, ceiling, k), each answer gated on `apparatus`
+    """Per λ-term arm of `LU_ARMS` (or `arms`): dict(arm, steers, gains, share, margin, f1, ceiling, k); steers by `steer_verdict`, gains by `effect_verdict`, each answer gated on `apparatus`
     (`column_apparatus` of the column; computed when None). `share`/`f1`: paired differences from AC-GAN; `ceiling`: the arm's
     mean F1 gain over the baseline as a share of the oracle control's (None without both)."""
     by = lambda m, ov: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov)}
@@ -771,10 +779,11 @@ def mechanism_verdicts(rows, dataset: str, n: int, preset='faithful', apparatus:
     for name, (m, ov) in (arms or lu_arms(rows, dataset, n, preset)).items():
         if m != 'activegan': continue
         sel = by(m, ov); sh = _paired(sel, acg, lambda r: r.get('gen_share_below_eps')); f1 = _paired(sel, acg, lambda r: r['f1'])
+        mg = _paired(sel, acg, lambda r: r.get('gen_margin_mean'))
         word = (lambda v: v) if not ov else (lambda v: _ANSWER.get(v, v))          # the paper's arm is judged as its claim
-        judge = lambda d: 'not run' if not d['k'] else 'untestable here' if not app['testable'] else word(effect_verdict(d))
+        gate = lambda d, v: 'not run' if not d['k'] else 'untestable here' if not app['testable'] else word(v)
         g = gain(sel)['mean']
-        out.append(dict(arm=name, steers=judge(sh), gains=judge(f1), share=sh, f1=f1, k=len(sel),
+        out.append(dict(arm=name, steers=gate(sh, steer_verdict(sh, mg)), gains=gate(f1, effect_verdict(f1)), share=sh, margin=mg, f1=f1, k=len(sel),
                         ceiling=None if g is None or not g_or or g_or <= 0 else g / g_or))
     return out
 
@@ -782,10 +791,10 @@ def mechanism_verdicts(rows, dataset: str, n: int, preset='faithful', apparatus:
 def mechanism_markdown_verdicts(verdicts: list[dict]) -> str:
     "The arm-by-arm answers of `mechanism_verdicts` as a markdown table."
     f = lambda d, p=1: 'not run' if not d['k'] else f"{d['mean']:+.{p}f}" + ('' if np.isnan(d['ci']) else f" ± {d['ci']:.{p}f}")
-    L = ['| arm | seeds | steers? (share ≤ ε − AC-GAN) | gains? (F1 − AC-GAN) | share of the oracle\'s gain |', '|---|---|---|---|---|']
+    L = ['| arm | seeds | steers? (share ≤ ε; mean margin − AC-GAN) | gains? (F1 − AC-GAN) | share of the oracle\'s gain |', '|---|---|---|---|---|']
     for v in verdicts:
         c = '—' if v['ceiling'] is None else f"{100 * v['ceiling']:.0f}%"
-        L.append(f"| {v['arm']} | {v['k'] or 'not run'} | {_MARK.get(v['steers'], v['steers'])} ({f(v['share'], 3)}) | "
+        L.append(f"| {v['arm']} | {v['k'] or 'not run'} | {_MARK.get(v['steers'], v['steers'])} ({f(v['share'], 3)}; {f(v['margin'], 3)}) | "
                  f"{_MARK.get(v['gains'], v['gains'])} ({f(v['f1'])}) | {c} |")
     return '\n'.join(L)
 

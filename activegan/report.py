@@ -737,14 +737,17 @@ LU_ARMS = {'AC-GAN': ('acgan', {}), "ActiveGAN (paper's L_U)": ('activegan', {})
            'image-space REINFORCE, λ = 1 (ours)': ('activegan', {'lu_variant': 'image_reinforce', 'lam': 1.0}),
            'Control: oracle (ceiling)': ('control_oracle', {})}
 
+def _arm_cells(rows, dataset: str, n: int, preset, method: str, overrides: dict) -> dict:
+    "{seed: row} of one arm's current cells in one column (`overrides`: the arm's `--set` values)."
+    return {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, method, preset) and is_current(r, overrides)}
+
 def lu_arms(rows, dataset: str, n: int, preset='faithful') -> dict:
     "`LU_ARMS` for one column, less the arms of another λ (a sweep of ours) that have no cells there."
-    has = lambda m, ov: any((r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov) for r in rows)
-    return {k: (m, ov) for k, (m, ov) in LU_ARMS.items() if 'lam' not in ov or has(m, ov)}
+    return {k: (m, ov) for k, (m, ov) in LU_ARMS.items() if 'lam' not in ov or _arm_cells(rows, dataset, n, preset, m, ov)}
 
 def mechanism_markdown(rows, dataset: str, n: int, preset='faithful') -> str:
     "AC-GAN, the paper's L_U and our variants in one column: S_g's uncertainty and fidelity, F1 paired with the baseline and AC-GAN."
-    by = lambda m, ov: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov)}
+    by = lambda m, ov: _arm_cells(rows, dataset, n, preset, m, ov)
     base, acg = by('baseline', {}), by('acgan', {})
     pair = lambda a, b: _fmt_d(dict(zip(('mean', 'ci'), mean_ci([a[s]['f1'] - b[s]['f1'] for s in sorted(set(a) & set(b))])), k=len(set(a) & set(b)))) if set(a) & set(b) else '—'
     avg = lambda sel, f: f"{np.mean([f(r) for r in sel.values()]):.3g}" if sel and all(f(r) is not None for r in sel.values()) else '—'
@@ -771,7 +774,7 @@ def mechanism_verdicts(rows, dataset: str, n: int, preset='faithful', apparatus:
     """Per λ-term arm of `LU_ARMS` (or `arms`): dict(arm, steers, gains, share, margin, f1, ceiling, k); steers by `steer_verdict`, gains by `effect_verdict`, each answer gated on `apparatus`
     (`column_apparatus` of the column; computed when None). `share`/`f1`: paired differences from AC-GAN; `ceiling`: the arm's
     mean F1 gain over the baseline as a share of the oracle control's (None without both)."""
-    by = lambda m, ov: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov)}
+    by = lambda m, ov: _arm_cells(rows, dataset, n, preset, m, ov)
     app = apparatus if apparatus is not None else column_apparatus(rows, dataset, n, preset)
     acg, base, orc = by('acgan', {}), by('baseline', {}), by('control_oracle', {})
     gain = lambda sel: _paired(sel, base, lambda r: r['f1'])
@@ -799,10 +802,10 @@ def mechanism_markdown_verdicts(verdicts: list[dict]) -> str:
     return '\n'.join(L)
 
 def plot_mechanism(rows, dataset: str, n: int, preset='faithful', arms=None, axes=None):
-    "Per arm: the share of S_g with margin ≤ ε and the F1 − baseline, mean ± 95% CI over seeds (AC-GAN and oracle as lines)."
+    "Per arm: the share of S_g with margin ≤ ε and the F1 − baseline, mean ± 95% CI over seeds (the controls in grey, our variants in orange)."
     import matplotlib.pyplot as plt
     if axes is None: _, axes = plt.subplots(1, 2, figsize=(9, 2.6), dpi=80, sharey=True)
-    by = lambda m, ov: {r['seed']: r for r in rows if (r['dataset'], r['n'], r['method'], r.get('preset')) == (dataset, n, m, preset) and is_current(r, ov)}
+    by = lambda m, ov: _arm_cells(rows, dataset, n, preset, m, ov)
     arms = arms or lu_arms(rows, dataset, n, preset); base = by('baseline', {}); names = list(arms); y = np.arange(len(names))[::-1]
     for yi, name in zip(y, names):
         m, ov = arms[name]; sel = by(m, ov); c = 'grey' if m.startswith('control') else 'C0' if not ov else 'C1'
